@@ -1,0 +1,34 @@
+// Bundles the three entry points with esbuild. CommonJS for all of them:
+// Express and the language-client packages are CommonJS, and VS Code loads
+// extensions with require().
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  logLevel: 'info',
+  // express/lib/view.js has a dynamic require for view engines, which POET never uses.
+  logOverride: { 'require-resolve-not-external': 'silent' },
+};
+
+const entries = [
+  { entryPoints: { extension: 'extension/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { server: 'server/main.ts', cli: 'server/cli/main.ts' } },
+];
+
+const contexts = await Promise.all(
+  entries.map((e) => esbuild.context({ ...common, ...e, outdir: 'dist' })),
+);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}

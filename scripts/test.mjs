@@ -1,0 +1,57 @@
+// Runs every test layer and ends with the single line CI reads: "N passed, N failed".
+//   node scripts/test.mjs              all layers (the real-VS-Code layer unless POET_SKIP_VSCODE=1)
+//   node scripts/test.mjs --only unit  the plain-Node mocha layer only
+// Extra arguments after `--` go to mocha (e.g. `-- --grep storage`).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const dashdash = args.indexOf('--');
+const mochaArgs = dashdash >= 0 ? args.slice(dashdash + 1) : [];
+
+const tally = { passed: 0, failed: 0, skipped: 0 };
+const scratch = mkdtempSync(join(tmpdir(), 'poet-test-counts-'));
+
+function run(layer, cmd, cmdArgs) {
+  const countsFile = join(scratch, `${layer}.json`);
+  console.log(`\n=== ${layer} ===`);
+  const r = spawnSync(cmd, cmdArgs, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, POET_TEST_COUNTS_FILE: countsFile },
+  });
+  if (existsSync(countsFile)) {
+    const c = JSON.parse(readFileSync(countsFile, 'utf8'));
+    tally.passed += c.passed;
+    tally.failed += c.failed;
+    tally.skipped += c.skipped ?? 0;
+    // A runner that died after reporting still counts as a failure.
+    if (r.status !== 0 && c.failed === 0) tally.failed += 1;
+  } else {
+    console.error(`${layer}: the runner exited (${r.status ?? r.signal}) without reporting its results`);
+    tally.failed += 1;
+  }
+}
+
+// The bundles are what the process-level tests and the VS Code layer exercise.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+if (!only || only === 'unit') {
+  run('node', process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), ...mochaArgs]);
+}
+if ((!only && process.env.POET_SKIP_VSCODE !== '1') || only === 'vscode') {
+  run('vscode', process.execPath, [join(root, 'test/vscode/run.mjs')]);
+}
+
+rmSync(scratch, { recursive: true, force: true });
+const skipped = tally.skipped ? `, ${tally.skipped} skipped` : '';
+console.log(`\n${tally.passed} passed, ${tally.failed} failed${skipped}`);
+process.exit(tally.failed > 0 ? 1 : 0);

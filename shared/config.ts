@@ -1,0 +1,185 @@
+// POETConfig: one schema for the @poet(...) decorator arguments, the API's `config`
+// field and the extension's settings. `resolveConfig` overlays layers (defaults <
+// settings < decorator < request) and reports every bad key with a suggestion.
+import { z } from 'zod';
+import type { LiteralValue } from './source/model';
+import { suggestionSuffix } from './util/suggest';
+
+export const BackoffSchema = z
+  .object({
+    initial_s: z.number().min(0).max(60),
+    multiplier: z.number().min(1).max(10),
+    max_s: z.number().min(0).max(600),
+    jitter: z.number().min(0).max(1),
+  })
+  .strict();
+export type Backoff = z.infer<typeof BackoffSchema>;
+
+export const FALLBACKS = ['raise', 'original'] as const;
+
+/** The core keys, each with the range it accepts. */
+export const CoreConfigShape = {
+  domain: z.string().min(1).max(200).nullable(),
+  /** Extra attempts after the first: `retries: 2` means up to 3 calls. */
+  retries: z.number().int().min(0).max(10),
+  /** Seconds per attempt. */
+  timeout: z.number().gt(0).max(86400),
+  /** Seconds for all attempts together, including backoff; null for no budget. */
+  total_timeout: z.number().gt(0).max(86400).nullable(),
+  backoff: BackoffSchema,
+  optimize_for: z.string().min(1).max(200).nullable(),
+  enable_training: z.boolean(),
+  enable_monitoring: z.boolean(),
+  fallback: z.enum(FALLBACKS),
+};
+export const CORE_KEYS = Object.keys(CoreConfigShape) as Array<keyof typeof CoreConfigShape>;
+
+export const PoetConfigSchema = z
+  .object({
+    ...CoreConfigShape,
+    /** Keys that the chosen domain defines (e.g. `max_rate` for financial_services). */
+    domain_params: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export type PoetConfig = Omit<z.infer<typeof PoetConfigSchema>, 'domain_params'> & {
+  domain_params: Record<string, LiteralValue>;
+};
+
+/** A partial config as a client sends it: core keys plus domain keys, flat. */
+export const PoetConfigInputSchema = z.record(z.string(), z.unknown());
+export type PoetConfigInput = Record<string, unknown>;
+
+export const DEFAULT_CONFIG: PoetConfig = Object.freeze({
+  domain: null,
+  retries: 2,
+  timeout: 30,
+  total_timeout: null,
+  backoff: Object.freeze({ initial_s: 0.1, multiplier: 2, max_s: 5, jitter: 0.1 }),
+  optimize_for: null,
+  enable_training: false,
+  enable_monitoring: true,
+  fallback: 'raise',
+  domain_params: Object.freeze({}),
+}) as PoetConfig;
+
+export interface ConfigIssue {
+  /** The offending key (dotted for nested keys, e.g. `backoff.jitter`). */
+  key: string;
+  message: string;
+  suggestion?: string;
+}
+
+/** What a domain contributes to config validation. */
+export interface DomainConfigInfo {
+  /** Domain-specific keys and their schemas. */
+  params: Record<string, z.ZodType>;
+}
+
+export interface ConfigContext {
+  /** Looks a domain (possibly `parent:child`) up; undefined when it does not exist. */
+  domain(name: string): DomainConfigInfo | undefined;
+  /** Every domain name, for suggestions. */
+  domainNames(): string[];
+}
+
+export type ConfigResult = { ok: true; config: PoetConfig } | { ok: false; issues: ConfigIssue[] };
+
+function describeZodIssue(key: string, issue: z.core.$ZodIssue): string {
+  return `${key}: ${issue.message}`;
+}
+
+/**
+ * Overlays the layers left to right on top of the defaults and validates the result.
+ * Unknown keys are accepted only when the effective domain defines them.
+ */
+export function resolveConfig(layers: PoetConfigInput[], ctx: ConfigContext): ConfigResult {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      // backoff may be given partially; it merges key by key.
+      if (k === 'backoff' && v && typeof v === 'object' && !Array.isArray(v)) {
+        const prev = (merged.backoff ?? {}) as Record<string, unknown>;
+        merged.backoff = { ...prev, ...(v as Record<string, unknown>) };
+      } else {
+        merged[k] = v;
+      }
+    }
+  }
+
+  const issues: ConfigIssue[] = [];
+  const core: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(merged)) {
+    if (k in CoreConfigShape) core[k] = v;
+    else extra[k] = v;
+  }
+
+  const full = { ...DEFAULT_CONFIG, ...core, backoff: { ...DEFAULT_CONFIG.backoff, ...((core.backoff as object) ?? {}) } };
+  for (const key of CORE_KEYS) {
+    const r = CoreConfigShape[key].safeParse((full as Record<string, unknown>)[key]);
+    if (!r.success) {
+      for (const issue of r.error.issues) {
+        const path = [key, ...issue.path.map(String)].join('.');
+        const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        if (unknownKeys.length) {
+          for (const uk of unknownKeys) {
+            const msg = `Unknown key "${key}.${uk}".${suggestionSuffix(uk, Object.keys(DEFAULT_CONFIG.backoff))}`;
+            issues.push({ key: `${key}.${uk}`, message: msg });
+          }
+        } else {
+          issues.push({ key: path, message: describeZodIssue(path, issue) });
+        }
+      }
+    }
+  }
+
+  const domainName = full.domain as string | null;
+  let domain: DomainConfigInfo | undefined;
+  if (typeof domainName === 'string') {
+    domain = ctx.domain(domainName);
+    if (!domain) {
+      issues.push({
+        key: 'domain',
+        message: `Unknown domain "${domainName}".${suggestionSuffix(domainName, ctx.domainNames())} Known domains: ${ctx.domainNames().join(', ')}.`,
+      });
+    }
+  }
+
+  const domainParams: Record<string, LiteralValue> = {};
+  const allowed = domain?.params ?? {};
+  for (const [k, v] of Object.entries(extra)) {
+    const schema = allowed[k];
+    if (!schema) {
+      const candidates = [...CORE_KEYS, ...Object.keys(allowed)];
+      const where = domainName && domain ? ` for domain "${domainName}"` : '';
+      issues.push({
+        key: k,
+        message: `Unknown key "${k}"${where}.${suggestionSuffix(k, candidates)} Valid keys: ${candidates.join(', ')}.`,
+      });
+      continue;
+    }
+    const r = schema.safeParse(v);
+    if (!r.success) {
+      for (const issue of r.error.issues) issues.push({ key: k, message: describeZodIssue(k, issue) });
+    } else {
+      domainParams[k] = r.data as LiteralValue;
+    }
+  }
+
+  if (issues.length) return { ok: false, issues };
+  const config = { ...(full as unknown as PoetConfig), domain_params: domainParams };
+  return { ok: true, config };
+}
+
+/** Canonical JSON: keys sorted at every level, so equal configs hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
