@@ -2,14 +2,11 @@
 // One set of zod schemas for the service (validation), the generated code's reporter,
 // the extension (feedback/train/metrics commands) and the tests.
 import { z } from 'zod';
+import { FunctionKeySchema, VersionSchema } from './api';
 
-/** Dana/Python identifier, as the service accepts function names. */
-export const FunctionNameSchema = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a Dana/Python identifier (letters, digits, _; not starting with a digit)');
-export const VersionSchema = z.string().regex(/^v[1-9][0-9]{0,8}$/, 'must look like "v3"');
+/** Executions and feedback name a function by its storage key (a name, or `module.name`). */
+export const FunctionNameSchema = FunctionKeySchema;
+export { VersionSchema };
 /** Ids minted by the service; also safe as a path segment. */
 export const RecordIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an id returned by the service');
 
@@ -389,3 +386,32 @@ export const ServiceMetricsSchema = z.object({
   trainings: z.number().int(),
 });
 export type ServiceMetrics = z.infer<typeof ServiceMetricsSchema>;
+
+// ---------------------------------------------------------------- routes
+
+const seg = encodeURIComponent;
+/** Path builders for the learning endpoints. */
+export const learningPaths = {
+  executions: () => '/poet/executions',
+  execution: (id: string) => `/poet/executions/${seg(id)}`,
+  feedback: () => '/poet/feedback',
+  functionFeedback: (key: string) => `/poet/functions/${seg(key)}/feedback`,
+  train: (key: string) => `/poet/functions/${seg(key)}/train`,
+  functionMetrics: (key: string) => `/poet/functions/${seg(key)}/metrics`,
+  serviceMetrics: () => '/poet/metrics',
+  prometheus: () => '/metrics',
+  settings: () => '/poet/learning/settings',
+} as const;
+
+export const LEARNING_ENDPOINTS = [
+  { method: 'POST', path: '/poet/executions', auth: true },
+  { method: 'GET', path: '/poet/executions/:id', auth: true },
+  { method: 'POST', path: '/poet/feedback', auth: true },
+  { method: 'GET', path: '/poet/functions/:name/feedback', auth: true },
+  { method: 'POST', path: '/poet/functions/:name/train', auth: true },
+  { method: 'GET', path: '/poet/functions/:name/metrics', auth: true },
+  { method: 'GET', path: '/poet/metrics', auth: true },
+  { method: 'GET', path: '/metrics', auth: true },
+  { method: 'GET', path: '/poet/learning/settings', auth: true },
+  { method: 'PUT', path: '/poet/learning/settings', auth: true },
+] as const;
