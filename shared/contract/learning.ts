@@ -8,7 +8,7 @@ import { FunctionKeySchema, VersionSchema } from './api';
 export const FunctionNameSchema = FunctionKeySchema;
 export { VersionSchema };
 /** Ids minted by the service; also safe as a path segment. */
-export const RecordIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an id returned by the service');
+export const RecordIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be an id returned by the service (letters, digits, _ and -)');
 
 // ---------------------------------------------------------------- executions
 

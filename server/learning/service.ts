@@ -1,0 +1,332 @@
+// The learning loop inside the service: records executions and feedback, analyses
+// feedback, trains new versions (on request, or automatically after N new records at most
+// once per interval), and serves per-function metrics. Routes are thin over this class.
+import { join } from 'node:path';
+import type { VersionMetadata } from '../../shared/contract/api';
+import { PoetError } from '../../shared/contract/errors';
+import {
+  DEFAULT_LEARNING_SETTINGS,
+  LearningSettingsSchema,
+  type Analysis,
+  type ExecutionRecord,
+  type ExecutionRequest,
+  type FeedbackRecord,
+  type FeedbackRequest,
+  type FeedbackSummary,
+  type FunctionMetrics,
+  type LearningResult,
+  type LearningSettings,
+  type LearningSettingsPatch,
+  type Promote,
+  type TrainResponse,
+} from '../../shared/contract/learning';
+import type { ServiceDeps } from '../service/deps';
+import { analyseFeedback } from './analysis';
+import { llmAnalysis, llmSettingsFromEnv, type LlmSettings } from './llm';
+import { functionMetrics } from './metrics';
+import { LearningRecords } from './records';
+import { ServiceMetricsCollector } from './service-metrics';
+import { mean } from './stats';
+import { train, type DomainLearner, type TrainableConfig } from './train';
+
+export interface LearningOptions {
+  /** Overrides the POET_LLM_* environment (tests pass a local endpoint, or null to disable). */
+  llm?: LlmSettings | null;
+  /** Domain → its learnable parameters (from the generator's domain registry). */
+  domainLearners?: (domain: string) => DomainLearner[];
+  /** Cap on the JSON size of recorded inputs/outputs. */
+  valueLimitBytes?: number;
+}
+
+type TrainTrigger = 'api' | 'auto';
+
+export class LearningService {
+  readonly records: LearningRecords;
+  readonly metrics: ServiceMetricsCollector;
+  private settings: LearningSettings | null = null;
+  private readonly llm: LlmSettings | null;
+  /** Records since the last (auto-)train, per function; and when that train ran. */
+  private readonly sinceTrain = new Map<string, number>();
+  private readonly lastTrainAt = new Map<string, number>();
+  /** One Train at a time per function (the pipeline takes the storage lock itself). */
+  private readonly training = new Map<string, Promise<TrainResponse>>();
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly options: LearningOptions = {},
+  ) {
+    this.records = new LearningRecords(deps.store, deps.logger);
+    this.metrics = new ServiceMetricsCollector(deps.startedAt);
+    this.metrics.attach(deps.events);
+    this.llm = options.llm === undefined ? llmSettingsFromEnv() : options.llm;
+  }
+
+  // ------------------------------------------------------------ settings
+
+  private get settingsFile(): string {
+    return join(this.deps.paths.root, 'learning', 'settings.json');
+  }
+
+  async getSettings(): Promise<LearningSettings> {
+    if (this.settings) return this.settings;
+    const stored = await this.deps.store.readJsonFile(this.settingsFile, LearningSettingsSchema);
+    this.settings = stored ?? structuredClone(DEFAULT_LEARNING_SETTINGS);
+    return this.settings;
+  }
+
+  async updateSettings(patch: LearningSettingsPatch): Promise<LearningSettings> {
+    const cur = await this.getSettings();
+    const next = { ...cur, ...patch, auto_train: { ...cur.auto_train, ...(patch.auto_train ?? {}) } };
+    const r = LearningSettingsSchema.safeParse(next);
+    if (!r.success) throw new PoetError('invalid_request', `Invalid learning settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (r.data.timeout_min_s > r.data.timeout_max_s) throw new PoetError('invalid_request', 'timeout_min_s must not exceed timeout_max_s.');
+    await this.deps.store.writeJson(this.settingsFile, r.data);
+    this.settings = r.data;
+    return r.data;
+  }
+
+  // ------------------------------------------------------------ executions
+
+  private async requireVersion(key: string, version: string): Promise<VersionMetadata> {
+    if (!(await this.deps.store.exists(key))) {
+      throw new PoetError('not_found', `Unknown function "${key}". Enhance it first (POST /poet/transpile).`, { function_name: key });
+    }
+    const meta = await this.deps.store.readMetadata(key, version);
+    if (!meta) {
+      throw new PoetError('not_found', `Function "${key}" has no version ${version}.`, { function_name: key, version, versions: await this.deps.store.listVersions(key) });
+    }
+    return meta;
+  }
+
+  async recordExecution(req: ExecutionRequest): Promise<ExecutionRecord> {
+    await this.requireVersion(req.function_name, req.version);
+    const rec = await this.records.addExecution(req, this.options.valueLimitBytes);
+    this.metrics.execution(req.function_name, req.version, rec.result.status);
+    // Auto-train runs in the background: the reporting call in generated code must stay fast.
+    const p = this.noteRecord(req.function_name).catch((e) => this.deps.logger.error({ err: e, key: req.function_name }, 'auto-train failed'));
+    this.background.add(p);
+    void p.finally(() => this.background.delete(p));
+    return rec;
+  }
+
+  async getExecution(id: string): Promise<{ record: ExecutionRecord; feedback: FeedbackRecord[] }> {
+    const record = await this.records.getExecution(id);
+    if (!record) throw new PoetError('not_found', `No execution "${id}". Use the execution_id returned by POST /poet/executions.`, { execution_id: id });
+    const feedback = (await this.records.feedbackOf(record.context.function_name)).filter((f) => f.execution_id === id);
+    return { record, feedback };
+  }
+
+  // ------------------------------------------------------------ feedback
+
+  async analyse(feedback: unknown, ctx: { functionName: string; record?: ExecutionRecord }): Promise<Analysis> {
+    const det = analyseFeedback(feedback);
+    // The LLM helps with words; numbers, thumbs and booleans are read exactly already.
+    const hasText = typeof feedback === 'string' ? det.feedback_type !== 'thumbs' && det.feedback_type !== 'rating' : !!feedback && typeof feedback === 'object';
+    if (!this.llm || !hasText) return det;
+    const r = await llmAnalysis(this.llm, {
+      functionName: ctx.functionName,
+      feedback,
+      output: ctx.record?.result.output,
+      error: ctx.record?.result.error,
+    });
+    if (!r.ok) {
+      this.deps.logger.warn({ reason: r.reason }, 'LLM feedback analysis unavailable; deterministic analysis used');
+      return { ...det, llm_fallback_reason: r.reason };
+    }
+    // An explicit rating's scale reading stays deterministic.
+    return det.scale ? { ...r.analysis, score: det.score, scale: det.scale } : r.analysis;
+  }
+
+  async recordFeedback(req: FeedbackRequest): Promise<{ record: FeedbackRecord; learning: LearningResult }> {
+    const record = await this.records.getExecution(req.execution_id);
+    if (!record) {
+      throw new PoetError('not_found', `No execution "${req.execution_id}". Feedback must name the execution_id returned by POST /poet/executions.`, {
+        execution_id: req.execution_id,
+      });
+    }
+    const key = record.context.function_name;
+    if (req.function_name !== undefined && req.function_name !== key) {
+      throw new PoetError('invalid_request', `Execution "${req.execution_id}" belongs to function "${key}", not "${req.function_name}".`, [
+        { field: 'function_name', message: `must be "${key}" (or left out)` },
+      ]);
+    }
+    const raw = req.feedback ?? req.feedback_payload;
+    const analysis = await this.analyse(raw, { functionName: key, record });
+    const fb = await this.records.addFeedback({ execution_id: req.execution_id, function_name: key, version: record.context.version, raw_feedback: raw, analysis });
+    this.metrics.feedbackRecorded(key, analysis.sentiment);
+    const learning = await this.noteRecord(key);
+    return { record: fb, learning };
+  }
+
+  async feedbackSummary(key: string): Promise<FeedbackSummary> {
+    await this.requireFunction(key);
+    const all = await this.records.feedbackOf(key);
+    const versions = [...new Set(all.map((f) => f.version))].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    return {
+      function_name: key,
+      total_feedback: all.length,
+      versions: versions.map((version) => {
+        const fs = all.filter((f) => f.version === version);
+        const dist = { positive: 0, negative: 0, neutral: 0 };
+        const types: Record<string, number> = {};
+        const issues = new Map<string, number>();
+        for (const f of fs) {
+          dist[f.analysis.sentiment]++;
+          types[f.analysis.feedback_type] = (types[f.analysis.feedback_type] ?? 0) + 1;
+          for (const i of f.analysis.key_issues) issues.set(i, (issues.get(i) ?? 0) + 1);
+        }
+        const m = mean(fs.map((f) => f.analysis.score).filter((s): s is number => s !== null));
+        return {
+          version,
+          count: fs.length,
+          sentiment_distribution: dist,
+          feedback_type_distribution: types,
+          mean_score: m === null ? null : Math.round(m * 1000) / 1000,
+          top_issues: [...issues.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([issue, count]) => ({ issue, count })),
+          recent: fs.slice(-10).reverse(),
+        };
+      }),
+    };
+  }
+
+  // ------------------------------------------------------------ train
+
+  private async requireFunction(key: string): Promise<void> {
+    if (!(await this.deps.store.exists(key))) throw new PoetError('not_found', `Unknown function "${key}". Enhance it first (POST /poet/transpile).`, { function_name: key });
+  }
+
+  /** Counts a new record and, when auto-train is due, trains. */
+  private async noteRecord(key: string): Promise<LearningResult> {
+    const n = (this.sinceTrain.get(key) ?? 0) + 1;
+    this.sinceTrain.set(key, n);
+    const s = (await this.getSettings()).auto_train;
+    if (!s.enabled) return { triggered: false, changes: [], message: 'auto-train is off (poet.autoTrain)' };
+    if (n < s.after_records) return { triggered: false, changes: [], message: `auto-train after ${n} of ${s.after_records} new records` };
+    const last = this.lastTrainAt.get(key);
+    if (last !== undefined && Date.now() - last < s.min_interval_s * 1000) {
+      const wait = Math.ceil((s.min_interval_s * 1000 - (Date.now() - last)) / 1000);
+      return { triggered: false, changes: [], message: `auto-train ran less than ${s.min_interval_s} s ago; next in ${wait} s` };
+    }
+    if (this.training.has(key)) return { triggered: false, changes: [], message: 'a Train run is already in progress' };
+    const r = await this.train(key, { promote: s.promote }, 'auto');
+    return {
+      triggered: r.status === 'trained',
+      ...(r.new_version ? { new_version: r.new_version } : {}),
+      changes: r.changes,
+      message: r.message,
+    };
+  }
+
+  train(key: string, req: { promote?: Promote; dry_run?: boolean; settings?: Partial<LearningSettings> }, trigger: TrainTrigger = 'api'): Promise<TrainResponse> {
+    const running = this.training.get(key);
+    if (running) return running;
+    const p = this.runTrain(key, req, trigger).finally(() => this.training.delete(key));
+    this.training.set(key, p);
+    return p;
+  }
+
+  private async runTrain(key: string, req: { promote?: Promote; dry_run?: boolean; settings?: Partial<LearningSettings> }, trigger: TrainTrigger): Promise<TrainResponse> {
+    await this.requireFunction(key);
+    const store = this.deps.store;
+    const versions = await store.listVersions(key);
+    const current = (await store.readCurrent(key)) ?? versions[versions.length - 1];
+    if (!current) throw new PoetError('not_found', `Function "${key}" has no versions.`);
+    const meta = await this.requireVersion(key, current);
+    const settings = { ...(await this.getSettings()), ...(req.settings ?? {}) };
+    const records = await this.records.executionsOf(key, current);
+    const feedback = (await this.records.feedbackOf(key)).filter((f) => f.version === current);
+    const config = meta.config as unknown as TrainableConfig;
+    const domain = typeof meta.domain === 'string' ? meta.domain : null;
+    const proposal = train({
+      version: current,
+      config,
+      records,
+      feedback,
+      settings,
+      domainLearners: domain && this.options.domainLearners ? this.options.domainLearners(domain) : [],
+    });
+
+    this.sinceTrain.set(key, 0);
+    this.lastTrainAt.set(key, Date.now());
+    const base: TrainResponse = {
+      function_name: key,
+      status: proposal.status,
+      message: proposal.message,
+      base_version: current,
+      new_version: null,
+      current_version: current,
+      promoted: false,
+      changes: proposal.changes,
+      learned_config: proposal.status === 'trained' ? (proposal.config as Record<string, unknown>) : null,
+      evidence: proposal.evidence,
+    };
+    if (proposal.status !== 'trained' || req.dry_run) {
+      const out = req.dry_run && proposal.status === 'trained' ? { ...base, status: 'dry_run' as const } : base;
+      this.metrics.training(out.status, trigger);
+      return out;
+    }
+
+    // A rollback pins the function: auto-train then proposes but does not promote.
+    let promote: Promote = req.promote ?? 'auto';
+    let note = '';
+    const latest = versions[versions.length - 1];
+    if (trigger === 'auto' && promote === 'auto' && latest !== current) {
+      promote = 'manual';
+      note = ` Not promoted: current is ${current}, not the newest ${latest} (rolled back or pinned), so auto-train leaves it alone.`;
+    }
+    const { domain_params, ...core } = proposal.config;
+    const res = await this.deps.pipeline.enhance({
+      code: meta.original_source,
+      language: meta.language,
+      functionName: meta.function_name,
+      key,
+      config: { ...core, ...(domain_params ?? {}) },
+      contextFile: meta.source_file,
+      reason: 'trained',
+      extraMetadata: {
+        changes: proposal.changes,
+        evidence: proposal.evidence,
+        training: { trigger, promote, base_version: current, candidates: proposal.candidates },
+      },
+      makeCurrent: promote === 'auto',
+    });
+    let promoted = res.created ? promote === 'auto' : false;
+    if (!res.created) {
+      // The learned config equals an existing version's: reuse it rather than duplicate it.
+      note += ` The learned parameters match existing ${res.version}.`;
+      if (promote === 'auto' && res.version !== current) {
+        await store.withFunctionLock(key, () => store.writeCurrent(key, res.version));
+        promoted = true;
+      }
+    }
+    const out: TrainResponse = {
+      ...base,
+      message: proposal.message + note + (promoted ? ` ${res.version} is now current.` : ` ${res.version} created; promote it with PUT /poet/functions/${key}/current.`),
+      new_version: res.version,
+      current_version: (await store.readCurrent(key)) ?? current,
+      promoted,
+    };
+    this.metrics.training(out.status, trigger);
+    this.deps.logger.info({ key, base: current, version: res.version, promoted, changes: proposal.changes.length, trigger }, 'trained');
+    return out;
+  }
+
+  // ------------------------------------------------------------ metrics
+
+  async functionMetrics(key: string): Promise<FunctionMetrics> {
+    await this.requireFunction(key);
+    const [versions, current, records, feedback] = await Promise.all([
+      this.deps.store.listVersions(key),
+      this.deps.store.readCurrent(key),
+      this.records.executionsOf(key),
+      this.records.feedbackOf(key),
+    ]);
+    return functionMetrics(key, current, versions, records, feedback);
+  }
+
+  /** Waits for background auto-train runs (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.background.size) await Promise.allSettled([...this.background]);
+  }
+}

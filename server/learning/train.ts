@@ -1,0 +1,411 @@
+// Train: learns operational parameters (retries, per-attempt timeout, backoff) and,
+// opt-in, Perceive ranges / Enforce thresholds and domain parameters from one version's
+// recorded executions and feedback. Pure: records in, proposal out; the service turns a
+// proposal into a new version. Every change carries the evidence that justifies it.
+//
+// Model: attempts are independent draws from the recorded attempt pool. An attempt
+// succeeds when it returned ok within the timeout; transient errors and timeouts are
+// retried, permanent ones (bad input, ValueError…) are not. For each candidate timeout we
+// size retries on the upper confidence bound of the failure rate, then replay the pool
+// (seeded, so deterministic) to estimate the call's p95 latency, and keep the candidate
+// that is fastest at the target success rate.
+import type { Change, Evidence, ExecutionRecord, FeedbackRecord, LearningSettings } from '../../shared/contract/learning';
+import type { Backoff } from '../../shared/config';
+import { attemptsForTarget, cdf, formatPercent, formatSeconds, mean, quantileSorted, roundNice, seededRandom, wilsonUpper } from './stats';
+
+/** The part of a version's config Train reads and may change. */
+export interface TrainableConfig {
+  retries: number;
+  timeout: number;
+  backoff: Backoff;
+  domain_params?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** A domain's learnable parameter: given the evidence, propose a value and say why. */
+export interface DomainLearner {
+  param: string;
+  learn(ctx: { records: ExecutionRecord[]; feedback: FeedbackRecord[]; current: unknown }): { value: unknown; reason: string } | null;
+}
+
+export interface TrainInput {
+  version: string;
+  config: TrainableConfig;
+  records: ExecutionRecord[];
+  feedback: FeedbackRecord[];
+  settings: LearningSettings;
+  domainLearners?: DomainLearner[];
+}
+
+export interface TimeoutCandidate {
+  label: string;
+  timeout_s: number;
+  retries: number;
+  failure_rate: number;
+  est_success: number;
+  est_p95_s: number;
+  reaches_target: boolean;
+}
+
+export interface TrainProposal {
+  status: 'trained' | 'no_change' | 'not_enough_data';
+  message: string;
+  changes: Change[];
+  /** The config the new version gets (same object shape as the input config). */
+  config: TrainableConfig;
+  evidence: Evidence;
+  /** What was weighed, for the docs/bench and for curious users. */
+  candidates: TimeoutCandidate[];
+}
+
+/** Error types that retrying cannot fix (bad input or a bug), unless a retry was seen to recover. */
+const PERMANENT_TYPES = new Set([
+  'ValueError', 'TypeError', 'KeyError', 'IndexError', 'AttributeError', 'AssertionError', 'NameError',
+  'ZeroDivisionError', 'NotImplementedError', 'SyntaxError', 'ImportError', 'ModuleNotFoundError', 'UnboundLocalError',
+  'PerceiveError', 'EnforceError', 'ValidationError',
+]);
+const NON_RETRIED_PHASES = new Set(['perceive', 'enforce']);
+
+interface PoolAttempt {
+  /** Seconds; null when the record did not say (multi-attempt call without attempt_log). */
+  d: number | null;
+  outcome: 'ok' | 'error' | 'timeout';
+}
+
+function isTimeoutError(type: string, phase: string): boolean {
+  return phase === 'timeout' || /timeout|timedout/i.test(type);
+}
+
+/** Everything Train derives from the records before deciding. */
+export interface Observations {
+  calls: number;
+  successes: number;
+  permanentFailures: number;
+  permanentTypes: Record<string, number>;
+  pool: PoolAttempt[];
+  /** Durations (s) of successful attempts, ascending. */
+  okDurations: number[];
+  timeouts: number;
+  attempts: number;
+  /** Consecutive-attempt transitions inside calls: fail→fail and fail→ok counts. */
+  failFail: number;
+  failOk: number;
+  window: { from: string | null; to: string | null };
+}
+
+export function observe(records: ExecutionRecord[], currentTimeout: number): Observations {
+  // A type is transient if any call recovered from it on a retry.
+  const recovered = new Set<string>();
+  for (const r of records) {
+    const log = r.result.attempt_log;
+    if (log && r.result.status === 'success') for (const a of log) if (a.outcome !== 'ok' && a.error_type) recovered.add(a.error_type);
+  }
+  const permanent = (type: string, phase: string) =>
+    NON_RETRIED_PHASES.has(phase) || (PERMANENT_TYPES.has(type) && !recovered.has(type));
+
+  const o: Observations = {
+    calls: records.length, successes: 0, permanentFailures: 0, permanentTypes: {}, pool: [], okDurations: [],
+    timeouts: 0, attempts: 0, failFail: 0, failOk: 0, window: { from: null, to: null },
+  };
+  for (const r of records) {
+    const started = r.context.started_at;
+    if (!o.window.from || started < o.window.from) o.window.from = started;
+    if (!o.window.to || started > o.window.to) o.window.to = started;
+    const res = r.result;
+    o.attempts += res.attempts;
+    if (res.status === 'success') o.successes++;
+    const err = res.error;
+    if (err && permanent(err.type, err.phase)) {
+      o.permanentFailures++;
+      o.permanentTypes[err.type] = (o.permanentTypes[err.type] ?? 0) + 1;
+      continue; // retries and timeouts do not change these calls
+    }
+    let attempts: PoolAttempt[];
+    if (res.attempt_log?.length) {
+      attempts = res.attempt_log.map((a) => ({ d: a.duration_ms / 1000, outcome: a.outcome }));
+    } else if (res.attempts === 1) {
+      const outcome = res.status === 'success' ? 'ok' : err && isTimeoutError(err.type, err.phase) ? 'timeout' : 'error';
+      attempts = [{ d: res.duration_ms / 1000, outcome }];
+    } else {
+      // Only the count is known: attempts−1 failures, then the final outcome.
+      const last: PoolAttempt['outcome'] = res.status === 'success' ? 'ok' : err && isTimeoutError(err.type, err.phase) ? 'timeout' : 'error';
+      attempts = [...Array.from({ length: res.attempts - 1 }, () => ({ d: null, outcome: 'error' as const })), { d: null, outcome: last }];
+    }
+    for (let i = 0; i < attempts.length; i++) {
+      const a = attempts[i]!;
+      // An attempt that ran to the current timeout timed out, whatever the record called it.
+      if (a.outcome !== 'ok' && a.d !== null && a.d >= currentTimeout * 0.98) a.outcome = 'timeout';
+      if (a.outcome === 'timeout') o.timeouts++;
+      if (a.outcome === 'ok' && a.d !== null) o.okDurations.push(a.d);
+      o.pool.push(a);
+      if (i > 0 && attempts[i - 1]!.outcome !== 'ok') {
+        if (a.outcome === 'ok') o.failOk++;
+        else o.failFail++;
+      }
+    }
+  }
+  o.okDurations.sort((a, b) => a - b);
+  return o;
+}
+
+interface Policy {
+  timeout: number;
+  retries: number;
+  backoff: Backoff;
+}
+
+/** Backoff before retry k (0-based), without jitter: what the generated code waits. */
+export function backoffDelay(b: Backoff, k: number): number {
+  return Math.min(b.max_s, b.initial_s * b.multiplier ** k);
+}
+
+/**
+ * Replays the attempt pool under a policy: seeded resampling of attempts with known
+ * durations. Returns the estimated success rate and p95 call latency (s).
+ */
+export function replay(pool: PoolAttempt[], policy: Policy, calls = 4000, seed = 7): { success: number; p95: number; p50: number } {
+  const known = pool.filter((a) => a.d !== null) as Array<{ d: number; outcome: PoolAttempt['outcome'] }>;
+  if (!known.length) return { success: 0, p95: Number.NaN, p50: Number.NaN };
+  const rnd = seededRandom(seed);
+  const times: number[] = [];
+  let ok = 0;
+  for (let c = 0; c < calls; c++) {
+    let t = 0;
+    let done = false;
+    for (let k = 0; k <= policy.retries && !done; k++) {
+      const a = known[Math.floor(rnd() * known.length)]!;
+      if (a.outcome === 'ok' && a.d <= policy.timeout) {
+        t += a.d;
+        done = true;
+      } else {
+        t += Math.min(a.d, policy.timeout);
+        if (k < policy.retries) t += backoffDelay(policy.backoff, k) * (1 + policy.backoff.jitter * (2 * rnd() - 1));
+      }
+    }
+    if (done) ok++;
+    times.push(t);
+  }
+  times.sort((a, b) => a - b);
+  return { success: ok / calls, p95: quantileSorted(times, 0.95)!, p50: quantileSorted(times, 0.5)! };
+}
+
+const fmtS = formatSeconds;
+
+function learnBackoff(o: Observations, current: Backoff): { backoff: Backoff; reason: string | null } {
+  const transitions = o.failFail + o.failOk;
+  const failRate = o.pool.length ? o.pool.filter((a) => a.outcome !== 'ok').length / o.pool.length : 0;
+  const p50ok = quantileSorted(o.okDurations, 0.5);
+  if (transitions >= 10) {
+    const afterFail = o.failFail / transitions;
+    if (afterFail > failRate + 0.15 && afterFail > failRate * 1.5) {
+      // Failures cluster: waiting gives the dependency time to recover.
+      const initial = Math.min(5, Math.max(current.initial_s, roundNice(Math.max(0.5, (p50ok ?? 0.5) * 2))));
+      const next = { ...current, initial_s: initial, multiplier: Math.max(current.multiplier, 2), jitter: Math.max(current.jitter, 0.2) };
+      return {
+        backoff: next,
+        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of all attempts (${transitions} retries): failures come in bursts, so wait longer before retrying`,
+      };
+    }
+    if (p50ok !== null) {
+      const initial = Math.max(0.01, roundNice(Math.min(current.initial_s, p50ok * 0.25)));
+      return {
+        backoff: { ...current, initial_s: initial, multiplier: 1, jitter: Math.max(current.jitter, 0.2) },
+        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of all attempts (${transitions} retries): failures are independent, so a short constant wait (¼ of the median attempt, ${fmtS(p50ok)}) is enough`,
+      };
+    }
+  }
+  if (p50ok !== null && failRate > 0) {
+    // No retries observed yet: assume independence (the common case) but say so.
+    const initial = Math.max(0.01, roundNice(Math.min(current.initial_s, p50ok * 0.25)));
+    return {
+      backoff: { ...current, initial_s: initial, multiplier: 1, jitter: Math.max(current.jitter, 0.2) },
+      reason: `no retries recorded yet to show failures cluster; assuming independent failures, wait a constant ¼ of the median attempt (${fmtS(p50ok)}) before each retry`,
+    };
+  }
+  return { backoff: current, reason: null };
+}
+
+function numericFields(v: unknown): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (typeof v === 'number' && Number.isFinite(v)) out.value = v;
+  else if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (typeof x === 'number' && Number.isFinite(x)) out[k] = x;
+  }
+  return out;
+}
+
+/** Per-field [min, max] of numeric values, widened by 10% of the span. */
+function learnRanges(values: unknown[]): Record<string, { min: number; max: number; n: number; seen: [number, number] }> {
+  const by: Record<string, number[]> = {};
+  for (const v of values) for (const [k, x] of Object.entries(numericFields(v))) (by[k] ??= []).push(x);
+  const out: Record<string, { min: number; max: number; n: number; seen: [number, number] }> = {};
+  for (const [k, xs] of Object.entries(by)) {
+    if (xs.length < 10) continue;
+    const lo = Math.min(...xs);
+    const hi = Math.max(...xs);
+    const pad = (hi - lo) * 0.1;
+    out[k] = { min: roundNice(lo - pad), max: roundNice(hi + pad), n: xs.length, seen: [lo, hi] };
+  }
+  return out;
+}
+
+export function notEnoughDataMessage(have: number, need: number): string {
+  return `not enough data (${have} of ${need} executions)`;
+}
+
+export function train(input: TrainInput): TrainProposal {
+  const { settings, config } = input;
+  const o = observe(input.records, config.timeout);
+  const evidence: Evidence = {
+    version: input.version,
+    executions: o.calls,
+    successes: o.successes,
+    failures: o.calls - o.successes,
+    attempts: o.attempts,
+    timeouts: o.timeouts,
+    feedback: input.feedback.length,
+    window: o.window,
+  };
+  const base = { evidence, candidates: [] as TimeoutCandidate[], config: structuredClone(config) };
+  if (o.calls < settings.min_executions) {
+    return { ...base, status: 'not_enough_data', message: notEnoughDataMessage(o.calls, settings.min_executions), changes: [] };
+  }
+
+  const changes: Change[] = [];
+  const next: TrainableConfig = structuredClone(config);
+  const target = settings.target_success;
+  const n = o.pool.length;
+  const okShare = n ? o.pool.filter((a) => a.outcome === 'ok').length / n : 0;
+  const clampT = (t: number) => Math.min(settings.timeout_max_s, Math.max(settings.timeout_min_s, t));
+
+  // Backoff first: the latency estimates below include it.
+  const bo = learnBackoff(o, config.backoff);
+
+  // Candidate timeouts. Successful attempts that got close to the current timeout while
+  // others timed out mean the timeout cuts real work: raise it instead of cutting more.
+  const S = o.okDurations;
+  const p99 = quantileSorted(S, 0.99);
+  const timeoutShare = n ? o.timeouts / n : 0;
+  let chosen: TimeoutCandidate | null = null;
+  const candidates: TimeoutCandidate[] = [];
+  let timeoutReason = '';
+  if (p99 !== null && S.length >= 10) {
+    const tight = timeoutShare > 0.05 && (quantileSorted(S, 0.95) ?? 0) > 0.7 * config.timeout;
+    const specs: Array<{ label: string; t: number }> = tight
+      ? [{ label: 'current × 2', t: clampT(config.timeout * 2) }]
+      : [
+          { label: `p99 × ${settings.timeout_margin}`, t: clampT(roundNice(p99 * settings.timeout_margin)) },
+          ...[0.8, 0.85, 0.9, 0.95].map((q) => ({ label: `p${Math.round(q * 100)}`, t: clampT(roundNice(quantileSorted(S, q)!)) })),
+        ];
+    for (const spec of specs) {
+      // Per-attempt failure at this timeout: not ok, or ok but slower than the timeout.
+      const fail = 1 - okShare * cdf(S, spec.t);
+      const qU = wilsonUpper(fail * n, n);
+      const need = attemptsForTarget(qU, target);
+      const retries = Math.min(settings.max_retries, Number.isFinite(need) ? need - 1 : settings.max_retries);
+      const sim = replay(o.pool, { timeout: spec.t, retries, backoff: bo.backoff });
+      candidates.push({
+        label: spec.label, timeout_s: spec.t, retries, failure_rate: fail,
+        est_success: 1 - qU ** (retries + 1), est_p95_s: sim.p95, reaches_target: 1 - qU ** (retries + 1) >= target,
+      });
+    }
+    const baseline = candidates[0]!;
+    const viable = candidates.filter((c) => c.reaches_target);
+    const fastest = [...viable].sort((a, b) => a.est_p95_s - b.est_p95_s)[0];
+    // Cut into the tail only when it clearly pays (≥10% lower p95); otherwise stay conservative.
+    chosen = fastest && (!baseline.reaches_target || fastest.est_p95_s < 0.9 * baseline.est_p95_s) ? fastest : baseline;
+    if (!viable.length) chosen = [...candidates].sort((a, b) => b.est_success - a.est_success)[0]!;
+
+    const timedOut = o.timeouts ? `${o.timeouts} of ${n} attempts timed out` : `no attempt timed out`;
+    if (tight) {
+      timeoutReason = `${formatPercent(timeoutShare)} of ${n} attempts timed out and successful ones reached ${fmtS(quantileSorted(S, 0.95)!)} (p95): the timeout cuts real work`;
+    } else if (chosen === baseline) {
+      timeoutReason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}`;
+    } else {
+      timeoutReason =
+        `${chosen.label} of ${S.length} successful attempts was ${fmtS(chosen.timeout_s)} (p99 ${fmtS(p99)}); ${timedOut}. ` +
+        `Cutting the slowest ${formatPercent(1 - cdf(S, chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
+        `${fmtS(chosen.est_p95_s)} vs ${fmtS(baseline.est_p95_s)} at p99 × ${settings.timeout_margin} (${fmtS(baseline.timeout_s)})`;
+    }
+  }
+
+  if (chosen) {
+    const rel = Math.abs(chosen.timeout_s - config.timeout) / config.timeout;
+    if (rel >= 0.2) {
+      next.timeout = chosen.timeout_s;
+      changes.push({ param: 'timeout', from: config.timeout, to: chosen.timeout_s, reason: `timeout ${fmtS(config.timeout)} → ${fmtS(chosen.timeout_s)}: ${timeoutReason}` });
+    }
+    if (chosen.retries !== config.retries) {
+      next.retries = chosen.retries;
+      const failPct = formatPercent(chosen.failure_rate);
+      const capped = !chosen.reaches_target ? ` (capped at ${settings.max_retries}; the target is out of reach by retrying alone)` : '';
+      const tail = next.timeout !== config.timeout ? ` at the ${fmtS(next.timeout)} timeout` : '';
+      changes.push({
+        param: 'retries', from: config.retries, to: chosen.retries,
+        reason: `retries ${config.retries} → ${chosen.retries}: ${failPct} of ${n} attempts failed transiently or would time out${tail} ` +
+          `(≤ ${formatPercent(wilsonUpper(chosen.failure_rate * n, n))} at 95% confidence); ${chosen.retries + 1} attempts give ` +
+          `${formatPercent(chosen.est_success)} success vs the ${formatPercent(target)} target${capped}`,
+      });
+    }
+  }
+  // A backoff change only matters when there are retries to wait between.
+  if (bo.reason && next.retries > 0) {
+    const before = config.backoff;
+    const after = bo.backoff;
+    const rel = Math.abs(after.initial_s - before.initial_s) / Math.max(before.initial_s, 1e-9);
+    if (rel >= 0.3 || after.multiplier !== before.multiplier) {
+      next.backoff = after;
+      const desc = (b: Backoff) => `${fmtS(b.initial_s)} × ${b.multiplier}`;
+      changes.push({ param: 'backoff', from: before, to: after, reason: `backoff ${desc(before)} → ${desc(after)}: ${bo.reason}` });
+    }
+  }
+
+  // Opt-in: input ranges from successful calls; output thresholds from positively rated outputs.
+  const domainParams: Record<string, unknown> = { ...(config.domain_params ?? {}) };
+  if (settings.learn_perceive_ranges) {
+    const ranges = learnRanges(input.records.filter((r) => r.result.status === 'success').map((r) => r.context.inputs));
+    if (Object.keys(ranges).length) {
+      const value = Object.fromEntries(Object.entries(ranges).map(([k, r]) => [k, { min: r.min, max: r.max }]));
+      const from = domainParams.perceive_ranges ?? null;
+      if (JSON.stringify(from) !== JSON.stringify(value)) {
+        domainParams.perceive_ranges = value;
+        const desc = Object.entries(ranges).map(([k, r]) => `${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} successful calls`).join('; ');
+        changes.push({ param: 'perceive_ranges', from, to: value, reason: `Perceive ranges learned: ${desc} (widened by 10%)` });
+      }
+    }
+  }
+  if (settings.learn_enforce_thresholds) {
+    const liked = new Set(input.feedback.filter((f) => f.analysis.sentiment === 'positive').map((f) => f.execution_id));
+    const outputs = input.records.filter((r) => liked.has(r.context.execution_id) && r.result.status === 'success').map((r) => r.result.output);
+    const ranges = learnRanges(outputs);
+    if (Object.keys(ranges).length) {
+      const value = Object.fromEntries(Object.entries(ranges).map(([k, r]) => [k, { min: r.min, max: r.max }]));
+      const from = domainParams.enforce_ranges ?? null;
+      if (JSON.stringify(from) !== JSON.stringify(value)) {
+        domainParams.enforce_ranges = value;
+        const desc = Object.entries(ranges).map(([k, r]) => `${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} positively rated outputs`).join('; ');
+        changes.push({ param: 'enforce_ranges', from, to: value, reason: `Enforce thresholds learned: ${desc} (widened by 10%)` });
+      }
+    }
+  }
+  for (const learner of input.domainLearners ?? []) {
+    const current = domainParams[learner.param];
+    const r = learner.learn({ records: input.records, feedback: input.feedback, current });
+    if (r && JSON.stringify(r.value) !== JSON.stringify(current)) {
+      domainParams[learner.param] = r.value;
+      changes.push({ param: learner.param, from: current ?? null, to: r.value, reason: `${learner.param} ${JSON.stringify(current ?? null)} → ${JSON.stringify(r.value)}: ${r.reason}` });
+    }
+  }
+  if (config.domain_params !== undefined || Object.keys(domainParams).length) next.domain_params = domainParams;
+
+  const permanent = o.permanentFailures
+    ? ` ${o.permanentFailures} of ${o.calls} calls failed with errors retrying cannot fix (${Object.entries(o.permanentTypes).map(([t, c]) => `${t} ×${c}`).join(', ')}).`
+    : '';
+  const meanScore = mean(input.feedback.map((f) => f.analysis.score).filter((s): s is number => s !== null));
+  const fb = input.feedback.length ? ` Feedback: ${input.feedback.length} records, mean score ${roundNice(meanScore ?? 0)}.` : '';
+  const summary = `${o.calls} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${o.attempts} attempts, ${o.timeouts} timeouts).`;
+  if (!changes.length) {
+    return { ...base, candidates, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${fb}`, changes };
+  }
+  return { evidence, candidates, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${fb}`, changes };
+}
