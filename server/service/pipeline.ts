@@ -1,0 +1,259 @@
+// The transpile pipeline, shared by POST /poet/transpile, `poet enhance` and Train:
+// parse → pick the function → effective config → source hash → cache hit, or (under the
+// function's lock) generate, write version vN completely, point `current` at it, cache it.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Logger } from 'pino';
+import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } from '../../shared/contract/api';
+import { PoetError } from '../../shared/contract/errors';
+import { canonicalJson, resolveConfig, type ConfigContext, type PoetConfig } from '../../shared/config';
+import { functionTextHash, sourceHash } from '../../shared/source/hash';
+import { languageOfPath, type Language } from '../../shared/source/model';
+import { parseSource } from '../../shared/source/parse';
+import type { Generator } from '../generator/types';
+import type { CacheEntry, PoetStore } from '../storage/store';
+import { decoratorConfig, selectFunction } from './select';
+
+export interface EnhanceInput {
+  /** The function's source, or a whole file's. */
+  code: string;
+  /** Default: from `contextFile`'s extension, else dana. */
+  language?: Language;
+  /** Required when `code` defines several functions. */
+  functionName?: string;
+  /** Storage key (module-qualified) instead of the function name; see docs/service.md. */
+  key?: string;
+  /** Overlaid on the function's own @poet(...) arguments. */
+  config?: Record<string, unknown>;
+  /** Workspace-relative (or absolute, inside the workspace) path of the source file. */
+  contextFile?: string | null;
+  /** Generate a new version even on a cache hit. */
+  force?: boolean;
+  /** Overrides the computed reason (Train passes `trained`). */
+  reason?: VersionReason;
+  /** Merged into metadata.json (Train passes `changes`, `evidence`); core fields win. */
+  extraMetadata?: Record<string, unknown>;
+  /** Point `current` at a new version (default true; Train with manual promotion passes false). */
+  makeCurrent?: boolean;
+}
+
+export interface PipelineOptions {
+  generatorFor: (language: Language) => Generator;
+  configContext: ConfigContext;
+}
+
+const suggestionOf = (message: string) => /Did you mean "([^"]+)"/.exec(message)?.[1];
+
+/** A module-qualified key from a workspace-relative file: `src/billing.py` + `total` → `src.billing.total`. */
+export function suggestKey(sourceFile: string, name: string): string {
+  const parts = sourceFile
+    .replace(/\.(na|py)$/, '')
+    .split('/')
+    .filter((p) => p && p !== '.')
+    .map((p) => {
+      const s = p.replace(/[^A-Za-z0-9_]/g, '_');
+      return /^[0-9]/.test(s) ? `_${s}` : s;
+    });
+  return [...parts, name].join('.').slice(-200).replace(/^[^A-Za-z_]+/, '');
+}
+
+export class EnhancePipeline {
+  constructor(
+    readonly store: PoetStore,
+    private readonly logger: Logger,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  /** Which generator serves each language, or why none does. */
+  generatorStatus(): { ok: boolean; message?: string; languages: Record<string, { name: string; version: string }> } {
+    const languages: Record<string, { name: string; version: string }> = {};
+    const problems: string[] = [];
+    for (const lang of ['dana', 'python'] as const) {
+      try {
+        const g = this.options.generatorFor(lang);
+        languages[lang] = { name: g.name, version: g.version };
+      } catch (e) {
+        problems.push(`${lang}: ${(e as Error).message}`);
+      }
+    }
+    return { ok: problems.length === 0, ...(problems.length ? { message: problems.join('; ') } : {}), languages };
+  }
+
+  /** Workspace-relative POSIX form of the request's file, checked to stay inside the workspace. */
+  private sourceFileOf(file: string | null | undefined): string | null {
+    if (!file) return null;
+    const ws = this.store.paths.workspace;
+    const abs = resolve(ws, file.replace(/\\/g, '/'));
+    const rel = relative(ws, abs);
+    if (file.includes('\0') || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+      throw new PoetError('invalid_request', `context.file "${file}" is not a file inside the workspace ${ws}.`, [
+        { field: 'context.file', message: 'must be a workspace-relative path inside the workspace' },
+      ]);
+    }
+    return rel.split(sep).join('/');
+  }
+
+  async enhance(input: EnhanceInput): Promise<TranspileResponse> {
+    const sourceFile = this.sourceFileOf(input.contextFile);
+    const language: Language = input.language ?? (sourceFile ? languageOfPath(sourceFile) : null) ?? 'dana';
+
+    const parsed = parseSource(input.code, language);
+    if (parsed.errors.length) {
+      const first = parsed.errors[0]!;
+      throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message}`, {
+        line: first.line,
+        column: first.column,
+        message: first.message,
+        errors: parsed.errors.map((e) => ({ line: e.line, column: e.column, message: e.message })),
+      });
+    }
+    const fn = selectFunction(parsed, input.functionName);
+    const key = input.key ?? fn.name;
+
+    const config = this.effectiveConfig(fn, input.config ?? {});
+    const generator = this.options.generatorFor(language);
+    const hash = sourceHash({ source: fn.source, config, language, generatorVersion: generator.version });
+
+    const sameOrigin = (e: CacheEntry) => !sourceFile || !e.metadata.source_file || e.metadata.source_file === sourceFile;
+    if (!input.force) {
+      const hit = await this.store.readCache(key, hash);
+      if (hit && sameOrigin(hit)) return this.hitResponse(key, hit);
+    }
+
+    return this.store.withFunctionLock(key, async () => {
+      // Someone may have generated this exact input while we waited for the lock.
+      if (!input.force) {
+        const hit = await this.store.readCache(key, hash);
+        if (hit && sameOrigin(hit)) return this.hitResponse(key, hit);
+      }
+      const index = await this.store.readIndex(key);
+      if (index && (index.name !== fn.name || (sourceFile && index.source_file && index.source_file !== sourceFile))) {
+        const suggested = sourceFile ? suggestKey(sourceFile, fn.name) : `${fn.name}_2`;
+        throw new PoetError(
+          'conflict',
+          index.name !== fn.name
+            ? `Key "${key}" already holds the history of function "${index.name}"${index.source_file ? ` from ${index.source_file}` : ''}; pass another "key", e.g. "${suggested}".`
+            : `Function "${fn.name}" already has a history from ${index.source_file}; ${sourceFile} defines another function of that name. Pass "key": "${suggested}" to keep a separate history.`,
+          { key, existing_source_file: index.source_file, source_file: sourceFile, suggested_key: suggested },
+        );
+      }
+
+      const versions = await this.store.listVersions(key);
+      const parentVersion = (await this.store.readCurrent(key)) ?? versions[versions.length - 1] ?? null;
+      const parent = parentVersion ? await this.store.readMetadata(key, parentVersion) : undefined;
+      const last = versions[versions.length - 1];
+      const version = `v${last ? Number(last.slice(1)) + 1 : 1}`;
+      const fnHash = functionTextHash(fn.source);
+      const { reason, detail } = input.reason
+        ? { reason: input.reason, detail: undefined }
+        : this.reasonFor(parent, fnHash, config, generator, input.force ?? false);
+
+      const result = await generator.generate({ fn, fileText: input.code, sourceFile, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
+      const vdir = this.store.versionDir(key, version);
+      const ext = language === 'python' ? 'py' : 'na';
+      const fileNames = [result.fileName, ...(result.trainCode !== null ? [`train.${ext}`] : []), 'metadata.json'];
+      const metadata: VersionMetadata = {
+        ...(input.extraMetadata ?? {}),
+        function_name: fn.name,
+        key,
+        version,
+        language,
+        source_file: sourceFile,
+        source_hash: hash,
+        function_hash: fnHash,
+        config: config as unknown as Record<string, unknown>,
+        domain: config.domain,
+        phases: result.phases,
+        generator: { name: generator.name, version: generator.version },
+        created_at: new Date().toISOString(),
+        parent_version: parent ? parentVersion : null,
+        reason,
+        ...(detail ? { reason_detail: detail } : {}),
+        original_source: fn.source,
+        files: fileNames.map((n) => this.store.relative(resolve(vdir, n))),
+        generator_metadata: result.metadata,
+      };
+      await this.store.writeVersion(
+        key,
+        version,
+        [{ name: result.fileName, data: result.code }, ...(result.trainCode !== null ? [{ name: `train.${ext}`, data: result.trainCode }] : [])],
+        metadata,
+      );
+      const makeCurrent = input.makeCurrent ?? true;
+      if (makeCurrent) await this.store.writeCurrent(key, version);
+      const entry: CacheEntry = {
+        source_hash: hash,
+        key,
+        function_name: fn.name,
+        version,
+        generator: metadata.generator,
+        created_at: metadata.created_at,
+        file_name: result.fileName,
+        code: result.code,
+        train_code: result.trainCode,
+        metadata,
+      };
+      await this.store.writeCache(entry);
+      this.logger.info({ key, version, reason, source_hash: hash }, 'new version');
+      return this.response(key, entry, { created: true, cached: false, current: makeCurrent });
+    });
+  }
+
+  /** Function's @poet(...) arguments overlaid by the request's config; 400 naming each bad key. */
+  private effectiveConfig(fn: Parameters<typeof decoratorConfig>[0], requestConfig: Record<string, unknown>): PoetConfig {
+    const { layer, issues } = decoratorConfig(fn);
+    const r = resolveConfig([layer, requestConfig], this.options.configContext);
+    const all: FieldIssue[] = [...issues];
+    if (!r.ok) {
+      for (const i of r.issues) {
+        const top = i.key.split('.')[0]!;
+        const field = top in requestConfig ? `config.${i.key}` : top in layer ? `@poet.${i.key}` : `config.${i.key}`;
+        const suggestion = i.suggestion ?? suggestionOf(i.message);
+        all.push({ field, message: i.message, ...(suggestion ? { suggestion } : {}) });
+      }
+    }
+    if (all.length || !r.ok) {
+      throw new PoetError('invalid_request', `Invalid POET config: ${all.map((i) => i.message).join(' ')}`, all);
+    }
+    return r.config;
+  }
+
+  private reasonFor(
+    parent: VersionMetadata | undefined,
+    fnHash: string,
+    config: PoetConfig,
+    generator: Generator,
+    forced: boolean,
+  ): { reason: VersionReason; detail?: string } {
+    if (!parent) return { reason: 'initial' };
+    if (parent.function_hash !== fnHash) return { reason: 'source_changed' };
+    const before = parent.config;
+    const changed = Object.keys({ ...before, ...config }).filter(
+      (k) => canonicalJson(before[k]) !== canonicalJson((config as unknown as Record<string, unknown>)[k]),
+    );
+    if (changed.length) return { reason: 'config_changed', detail: `config changed: ${changed.sort().join(', ')}` };
+    if (parent.generator.version !== generator.version || parent.generator.name !== generator.name) {
+      return { reason: 'manual', detail: `generator ${parent.generator.name} ${parent.generator.version} → ${generator.name} ${generator.version}` };
+    }
+    return { reason: 'manual', detail: forced ? 'forced regeneration' : 'regenerated after the cache was dropped' };
+  }
+
+  private async hitResponse(key: string, entry: CacheEntry): Promise<TranspileResponse> {
+    const current = await this.store.readCurrent(key);
+    return this.response(key, entry, { created: false, cached: true, current: current === entry.version });
+  }
+
+  private response(key: string, e: CacheEntry, flags: { created: boolean; cached: boolean; current: boolean }): TranspileResponse {
+    const file = this.store.relative(resolve(this.store.versionDir(key, e.version), e.file_name));
+    return {
+      function_name: e.function_name,
+      key,
+      version: e.version,
+      ...flags,
+      source_hash: e.source_hash,
+      language: e.metadata.language,
+      source_file: e.metadata.source_file,
+      poet_implementation: { code: e.code, enhanced_code: e.code, train_code: e.train_code, language: e.metadata.language, file },
+      metadata: e.metadata,
+    };
+  }
+}

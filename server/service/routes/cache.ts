@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { CacheDeleteResponse } from '../../../shared/contract/api';
+import { checkKey } from '../../storage/paths';
+import type { ServiceDeps } from '../deps';
+
+export function cacheRoutes(deps: ServiceDeps): Router {
+  const r = Router();
+  r.delete('/poet/cache', async (req, res) => {
+    const body: CacheDeleteResponse = { deleted: await deps.store.deleteCache(), key: null };
+    req.log.info(body, 'cache dropped');
+    res.json(body);
+  });
+  r.delete('/poet/cache/:name', async (req, res) => {
+    const key = checkKey(req.params.name);
+    const deleted = await deps.locks.withFunctionLock(key, () => deps.store.deleteCache(key));
+    const body: CacheDeleteResponse = { deleted, key };
+    req.log.info(body, 'cache dropped');
+    res.json(body);
+  });
+  return r;
+}

@@ -1,0 +1,32 @@
+import { constants, promises as fs } from 'node:fs';
+import { Router } from 'express';
+import type { HealthResponse, PoetHealthResponse } from '../../../shared/contract/api';
+import type { ServiceDeps } from '../deps';
+
+export function healthRoutes(deps: ServiceDeps): Router {
+  const r = Router();
+  const base = (): HealthResponse => ({
+    status: 'ok',
+    service: 'poet',
+    version: deps.version,
+    workspace: deps.workspace,
+    uptime_s: Math.round((Date.now() - deps.startedAt) / 100) / 10,
+  });
+
+  r.get('/health', (_req, res) => {
+    res.json(base());
+  });
+
+  r.get('/poet/health', async (_req, res) => {
+    let storage: PoetHealthResponse['components']['storage'];
+    try {
+      await fs.access(deps.paths.root, constants.W_OK);
+      storage = { ok: true };
+    } catch (e) {
+      storage = { ok: false, message: `${deps.paths.root} is not writable: ${(e as Error).message}` };
+    }
+    const body: PoetHealthResponse = { ...base(), components: { storage, generator: deps.pipeline.generatorStatus() } };
+    res.json(body);
+  });
+  return r;
+}

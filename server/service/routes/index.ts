@@ -1,0 +1,19 @@
+// The service's routers, mounted in order. A feature adds its module here with one line:
+// a function `(deps: ServiceDeps) => express.Router`.
+import type { Express, Router } from 'express';
+import type { ServiceDeps } from '../deps';
+import { cacheRoutes } from './cache';
+import { functionRoutes } from './functions';
+import { healthRoutes } from './health';
+import { transpileRoutes } from './transpile';
+
+export const ROUTERS: Array<(deps: ServiceDeps) => Router> = [
+  healthRoutes,
+  transpileRoutes,
+  functionRoutes,
+  cacheRoutes,
+];
+
+export function mountRoutes(app: Express, deps: ServiceDeps): void {
+  for (const make of ROUTERS) app.use(make(deps));
+}

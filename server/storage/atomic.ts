@@ -1,0 +1,154 @@
+// Crash-safe file primitives: a reader never sees a half-written file, and after the
+// call returns the data is on disk (file and directory entry both fsynced).
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Marker in every temporary name, so that start-up can find and remove leftovers. */
+export const TEMP_MARK = '.tmp-';
+
+/** Distinguishes this process from an earlier one that had the same pid (containers reuse pids). */
+export const INSTANCE_ID = randomBytes(4).toString('hex');
+
+export function tempName(target: string): string {
+  return join(dirname(target), `${TEMP_MARK}${basename(target)}.${process.pid}-${INSTANCE_ID}.${randomBytes(4).toString('hex')}`);
+}
+
+/** fsync a directory so a rename or create inside it survives a crash. No-op where unsupported (Windows). */
+export async function fsyncDir(dir: string): Promise<void> {
+  let fh: fs.FileHandle | undefined;
+  try {
+    fh = await fs.open(dir, 'r');
+    await fh.sync();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw e;
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** Writes and fsyncs a new file (fails if it exists). */
+export async function writeFileDurable(path: string, data: string | Uint8Array): Promise<void> {
+  const fh = await fs.open(path, 'wx');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** temp file + fsync + rename + fsync(dir). Creates the parent directory when missing. */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(target);
+  await mkdirDurable(dir);
+  const tmp = tempName(target);
+  try {
+    await writeFileDurable(tmp, data);
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await fsyncDir(dir);
+}
+
+export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {
+  await writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** mkdir -p, fsyncing each parent whose entry was created. */
+export async function mkdirDurable(dir: string): Promise<void> {
+  const first = await fs.mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  // Every directory from `first` down to `dir` is new: fsync each one's parent.
+  let d = dir;
+  const created: string[] = [];
+  while (d.length >= first.length) {
+    created.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const c of created) await fsyncDir(dirname(c));
+}
+
+/** The file's text, or undefined when it does not exist. */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+export type JsonRead = { ok: true; value: unknown } | { ok: false; reason: 'missing' | 'corrupt'; error?: string };
+
+/** Reads JSON without throwing on a missing or corrupt file: callers decide what that means. */
+export async function readJson(path: string): Promise<JsonRead> {
+  let text: string | undefined;
+  try {
+    text = await readTextIfExists(path);
+  } catch (e) {
+    return { ok: false, reason: 'corrupt', error: (e as Error).message };
+  }
+  if (text === undefined) return { ok: false, reason: 'missing' };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, reason: 'corrupt', error: (e as Error).message };
+  }
+}
+
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** True when the temporary name (from `tempName`) belongs to a live writer. */
+function tempInFlight(name: string): boolean {
+  const m = /\.(\d+)-([0-9a-f]{8})\.[0-9a-f]{8}$/.exec(name);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return m[2] === INSTANCE_ID;
+  return pidAlive(pid);
+}
+
+/**
+ * Removes temporary files and directories left by processes that died mid-write (their pid
+ * is no longer alive), so a second service on the same workspace keeps its in-flight files.
+ * Version folders are immutable once renamed into place, so the walk skips them.
+ */
+export async function removeTempLeftovers(root: string): Promise<string[]> {
+  const removed: string[] = [];
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (e) => {
+        const p = join(dir, e.name);
+        if (e.name.startsWith(TEMP_MARK)) {
+          if (tempInFlight(e.name)) return;
+          await fs.rm(p, { recursive: true, force: true });
+          removed.push(p);
+        } else if (e.isDirectory() && !/^v\d+$/.test(e.name)) {
+          await walk(p);
+        }
+      }),
+    );
+  }
+  await walk(root);
+  return removed;
+}

@@ -1,0 +1,360 @@
+// The versioned store under `.dana/poet/`: function versions, the `current` pointer,
+// the source-hash cache, and the folders for executions and feedback. Every name that
+// reaches a path is validated and the resolved path checked for containment first.
+//
+// A version is written completely (files fsynced in a temporary folder, renamed into
+// place) before `index.json` and `current` are updated, so after a crash `current` always
+// names a complete version. The version folders are the truth; `index.json` is a summary
+// rebuilt from them on every write, so `GET /poet/functions` reads one small file per function.
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import {
+  FunctionKeySchema,
+  LanguageSchema,
+  VersionMetadataSchema,
+  VERSION_RE,
+  type FunctionSummary,
+  type VersionMetadata,
+} from '../../shared/contract/api';
+import { PoetError } from '../../shared/contract/errors';
+import { fsyncDir, mkdirDurable, readJson, readTextIfExists, removeTempLeftovers, tempName, writeFileDurable, writeJsonAtomic, writeFileAtomic } from './atomic';
+import { withFileLock } from './lock';
+import { checkKey, checkVersion, poetPaths, resolveInside, toWorkspaceRelative, versionNumber, type PoetPaths } from './paths';
+
+export const FunctionIndexSchema = z.object({
+  name: z.string(),
+  key: FunctionKeySchema,
+  language: LanguageSchema,
+  source_file: z.string().nullable(),
+  domain: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  /** Oldest first. */
+  versions: z.array(z.string().regex(VERSION_RE)),
+});
+export type FunctionIndex = z.infer<typeof FunctionIndexSchema>;
+
+export const CacheEntrySchema = z.object({
+  source_hash: z.string(),
+  key: z.string(),
+  function_name: z.string(),
+  version: z.string().regex(VERSION_RE),
+  generator: z.object({ name: z.string(), version: z.string() }),
+  created_at: z.string(),
+  file_name: z.string(),
+  code: z.string(),
+  train_code: z.string().nullable(),
+  metadata: VersionMetadataSchema,
+});
+export type CacheEntry = z.infer<typeof CacheEntrySchema>;
+
+export interface VersionFile {
+  name: string;
+  data: string;
+}
+
+const EXECUTION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+export class PoetStore {
+  readonly paths: PoetPaths;
+
+  constructor(
+    workspace: string,
+    private readonly logger?: Logger,
+  ) {
+    this.paths = poetPaths(workspace);
+  }
+
+  // ------------------------------------------------------------ paths
+
+  functionDir(key: string): string {
+    return resolveInside(this.paths.functions, checkKey(key));
+  }
+  versionDir(key: string, version: string): string {
+    return resolveInside(this.functionDir(key), checkVersion(version));
+  }
+  cacheDir(key: string): string {
+    return resolveInside(this.paths.cache, checkKey(key));
+  }
+  /** `.dana/poet/executions/{id}` (the id must be [A-Za-z0-9_-], up to 128 characters). */
+  executionDir(id: string): string {
+    if (!EXECUTION_ID_RE.test(id)) {
+      throw new PoetError('invalid_request', `Invalid execution id ${JSON.stringify(id)}: letters, digits, "_" and "-" only, up to 128 characters.`, [
+        { field: 'execution_id', message: 'must match [A-Za-z0-9][A-Za-z0-9_-]{0,127}' },
+      ]);
+    }
+    return resolveInside(this.paths.executions, id);
+  }
+  /** `.dana/poet/feedback/{key}` */
+  feedbackDir(key: string): string {
+    return resolveInside(this.paths.feedback, checkKey(key));
+  }
+  /** Workspace-relative POSIX path of an absolute path. */
+  relative(abs: string): string {
+    return toWorkspaceRelative(this.paths, abs);
+  }
+
+  // ------------------------------------------------------------ lifecycle
+
+  /** Creates the layout and removes what a killed process left behind. */
+  async init(): Promise<void> {
+    for (const d of [this.paths.functions, this.paths.cache, this.paths.executions, this.paths.feedback, this.paths.magic, this.paths.locks]) {
+      await mkdirDurable(d);
+    }
+  }
+
+  /** Removes temporary files of dead writers; safe while this process serves requests. */
+  async cleanup(): Promise<string[]> {
+    const removed = await removeTempLeftovers(this.paths.root);
+    if (removed.length) this.logger?.info({ removed: removed.length }, 'removed temporary files left by an interrupted write');
+    return removed;
+  }
+
+  /** Serialises work on one function, in this process and across processes on the workspace. */
+  withFunctionLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const lockPath = resolveInside(this.paths.locks, `${checkKey(key)}.lock`);
+    return withFileLock(lockPath, fn);
+  }
+
+  // ------------------------------------------------------------ JSON helpers
+
+  /** Atomic JSON write to a path that must be inside `.dana/poet/`. */
+  async writeJson(absPath: string, value: unknown): Promise<void> {
+    await writeJsonAtomic(resolveInside(this.paths.root, absPath), value);
+  }
+
+  /** Parsed JSON, or undefined when missing; a corrupt file is logged and reported as undefined. */
+  async readJsonFile<T>(absPath: string, schema?: z.ZodType<T>): Promise<T | undefined> {
+    const r = await readJson(absPath);
+    if (!r.ok) {
+      if (r.reason === 'corrupt') this.logger?.warn({ file: this.relative(absPath), err: r.error }, 'unreadable JSON file ignored');
+      return undefined;
+    }
+    if (!schema) return r.value as T;
+    const p = schema.safeParse(r.value);
+    if (!p.success) {
+      this.logger?.warn({ file: this.relative(absPath), issues: p.error.issues.slice(0, 3) }, 'JSON file with unexpected shape ignored');
+      return undefined;
+    }
+    return p.data;
+  }
+
+  // ------------------------------------------------------------ versions
+
+  /** Version names present on disk, oldest first. */
+  async listVersions(key: string): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.functionDir(key));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    return names.filter((n) => VERSION_RE.test(n)).sort((a, b) => versionNumber(a) - versionNumber(b));
+  }
+
+  async nextVersion(key: string): Promise<string> {
+    const vs = await this.listVersions(key);
+    const last = vs[vs.length - 1];
+    return `v${last ? versionNumber(last) + 1 : 1}`;
+  }
+
+  async readIndex(key: string): Promise<FunctionIndex | undefined> {
+    return this.readJsonFile(join(this.functionDir(key), 'index.json'), FunctionIndexSchema);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.readIndex(key)) !== undefined || (await this.listVersions(key)).length > 0;
+  }
+
+  /** The current version, or null when none is set (or the pointer is unreadable). */
+  async readCurrent(key: string): Promise<string | null> {
+    const text = await readTextIfExists(join(this.functionDir(key), 'current'));
+    if (text === undefined) return null;
+    const v = text.trim();
+    if (!VERSION_RE.test(v)) {
+      this.logger?.warn({ key, current: text.slice(0, 40) }, 'current pointer is not a version; ignored');
+      return null;
+    }
+    return v;
+  }
+
+  /** Points `current` at `version`, which must exist (404 otherwise). Call under the function lock. */
+  async writeCurrent(key: string, version: string): Promise<void> {
+    if (!(await this.readMetadata(key, version))) {
+      throw new PoetError('not_found', `Function "${key}" has no version ${version}.`, { key, version, versions: await this.listVersions(key) });
+    }
+    await writeFileAtomic(join(this.functionDir(key), 'current'), version + '\n');
+    await this.touchIndex(key);
+  }
+
+  async readMetadata(key: string, version: string): Promise<VersionMetadata | undefined> {
+    return this.readJsonFile(join(this.versionDir(key, version), 'metadata.json'), VersionMetadataSchema);
+  }
+
+  /** metadata + enhanced code + train code of one version, or undefined when it does not exist. */
+  async readVersion(key: string, version: string): Promise<{ metadata: VersionMetadata; enhanced_code: string; train_code: string | null } | undefined> {
+    const dir = this.versionDir(key, version);
+    const metadata = await this.readMetadata(key, version);
+    if (!metadata) return undefined;
+    const names = await fs.readdir(dir);
+    const enhanced = names.find((n) => /^enhanced\.(na|py)$/.test(n));
+    const train = names.find((n) => /^train\.(na|py)$/.test(n));
+    const enhanced_code = enhanced ? await fs.readFile(join(dir, enhanced), 'utf8') : '';
+    const train_code = train ? await fs.readFile(join(dir, train), 'utf8') : null;
+    return { metadata, enhanced_code, train_code };
+  }
+
+  /**
+   * Writes version folder `version` with `files` and `metadata.json`, complete and fsynced,
+   * then refreshes index.json. Call under the function lock; `current` is the caller's choice.
+   */
+  async writeVersion(key: string, version: string, files: VersionFile[], metadata: VersionMetadata): Promise<void> {
+    const fnDir = this.functionDir(key);
+    const final = this.versionDir(key, version);
+    await mkdirDurable(fnDir);
+    const tmp = tempName(final);
+    await fs.mkdir(tmp);
+    try {
+      for (const f of files) {
+        if (!/^[A-Za-z0-9_.-]+$/.test(f.name) || f.name.startsWith('.')) throw new Error(`bad version file name ${f.name}`);
+        await writeFileDurable(join(tmp, f.name), f.data);
+      }
+      await writeFileDurable(join(tmp, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
+      await fsyncDir(tmp);
+      await fs.rename(tmp, final);
+    } catch (e) {
+      await fs.rm(tmp, { recursive: true, force: true });
+      throw e;
+    }
+    await fsyncDir(fnDir);
+    await this.rebuildIndex(key, metadata);
+  }
+
+  /** Rebuilds index.json from the version folders; `latest` supplies the summary fields. */
+  private async rebuildIndex(key: string, latest: VersionMetadata): Promise<void> {
+    const prev = await this.readIndex(key);
+    const now = new Date().toISOString();
+    const index: FunctionIndex = {
+      name: latest.function_name,
+      key,
+      language: latest.language,
+      source_file: latest.source_file,
+      domain: latest.domain,
+      created_at: prev?.created_at ?? latest.created_at,
+      updated_at: now,
+      versions: await this.listVersions(key),
+    };
+    await writeJsonAtomic(join(this.functionDir(key), 'index.json'), index);
+  }
+
+  private async touchIndex(key: string): Promise<void> {
+    const prev = await this.readIndex(key);
+    if (!prev) return;
+    await writeJsonAtomic(join(this.functionDir(key), 'index.json'), { ...prev, versions: await this.listVersions(key), updated_at: new Date().toISOString() });
+  }
+
+  /** Every function with at least one version, sorted by key. */
+  async listFunctions(): Promise<FunctionSummary[]> {
+    let keys: string[];
+    try {
+      keys = (await fs.readdir(this.paths.functions)).filter((k) => FunctionKeySchema.safeParse(k).success);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    keys.sort();
+    const rows = await mapLimit(keys, 64, async (key): Promise<FunctionSummary | undefined> => {
+      const [index, current] = await Promise.all([this.readIndex(key), this.readCurrent(key)]);
+      if (!index || index.versions.length === 0) return undefined;
+      return {
+        name: index.name,
+        key,
+        current_version: current,
+        versions: index.versions,
+        language: index.language,
+        source_file: index.source_file,
+        domain: index.domain,
+        updated_at: index.updated_at,
+      };
+    });
+    return rows.filter((r): r is FunctionSummary => r !== undefined);
+  }
+
+  // ------------------------------------------------------------ cache
+
+  private cacheFile(key: string, sourceHash: string): string {
+    const hex = /^sha256:([0-9a-f]{64})$/.exec(sourceHash)?.[1];
+    if (!hex) throw new PoetError('invalid_request', `Invalid source hash ${JSON.stringify(sourceHash)}.`);
+    return resolveInside(this.cacheDir(key), `${hex}.json`);
+  }
+
+  /**
+   * The cache entry for this hash, if it is readable, matches, and its version folder still
+   * exists. Anything else is a miss (corrupt entries are logged, never thrown).
+   */
+  async readCache(key: string, sourceHash: string): Promise<CacheEntry | undefined> {
+    const file = this.cacheFile(key, sourceHash);
+    const entry = await this.readJsonFile(file, CacheEntrySchema);
+    if (!entry) return undefined;
+    if (entry.source_hash !== sourceHash || entry.key !== key) {
+      this.logger?.warn({ file: this.relative(file) }, 'cache entry does not match its name; treated as a miss');
+      return undefined;
+    }
+    try {
+      await fs.access(join(this.versionDir(key, entry.version), 'metadata.json'));
+    } catch {
+      return undefined;
+    }
+    return entry;
+  }
+
+  async writeCache(entry: CacheEntry): Promise<void> {
+    await writeJsonAtomic(this.cacheFile(entry.key, entry.source_hash), entry);
+  }
+
+  /** Drops the cache of one function, or of all; returns how many entries went. Versions stay. */
+  async deleteCache(key?: string): Promise<number> {
+    const dirs: string[] = [];
+    if (key !== undefined) dirs.push(this.cacheDir(key));
+    else {
+      const names = await fs.readdir(this.paths.cache).catch(() => [] as string[]);
+      for (const n of names) if (FunctionKeySchema.safeParse(n).success) dirs.push(resolveInside(this.paths.cache, n));
+    }
+    let deleted = 0;
+    for (const d of dirs) {
+      const files = await fs.readdir(d).catch(() => [] as string[]);
+      for (const f of files) {
+        if (!f.endsWith('.json')) continue;
+        await fs.rm(join(d, f), { force: true });
+        deleted++;
+      }
+      await fs.rm(d, { recursive: true, force: true });
+    }
+    if (dirs.length) await fsyncDir(this.paths.cache);
+    return deleted;
+  }
+
+  /** The function's summary fields, for detail responses; undefined when unknown. */
+  async describe(key: string): Promise<{ index: FunctionIndex; current: string | null } | undefined> {
+    const index = await this.readIndex(key);
+    if (!index) return undefined;
+    return { index, current: await this.readCurrent(key) };
+  }
+}
