@@ -6,12 +6,14 @@ import { cacheRoutes } from './cache';
 import { functionRoutes } from './functions';
 import { healthRoutes } from './health';
 import { transpileRoutes } from './transpile';
+import { learningRoutes } from '../../learning/routes';
 
 export const ROUTERS: Array<(deps: ServiceDeps) => Router> = [
   healthRoutes,
   transpileRoutes,
   functionRoutes,
   cacheRoutes,
+  learningRoutes,
 ];
 
 export function mountRoutes(app: Express, deps: ServiceDeps): void {
