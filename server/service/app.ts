@@ -4,7 +4,7 @@ import { MAX_BODY_BYTES } from '../../shared/contract/api';
 import type { ServiceDeps } from './deps';
 import { errorHandler, notFound } from './errors';
 import { mountRoutes } from './routes/index';
-import { bearerAuth, hostCheck, jsonOnly, originCheck, requestContext } from './security';
+import { bearerAuth, hostCheck, jsonOnly, noEmptySegments, originCheck, requestContext } from './security';
 
 export interface AppOptions {
   token: string;
@@ -35,6 +35,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): Express {
   app.use(hostCheck(opts.host, opts.port));
   app.use(originCheck());
   app.use(bearerAuth(opts.token));
+  app.use(noEmptySegments());
   app.use(jsonOnly());
   app.use(express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: true }));
 

@@ -87,3 +87,15 @@ export function jsonOnly() {
     next();
   };
 }
+
+/** `/poet/functions//versions/v1`, `/poet/cache/`: an empty name is a 400, not a route to something else. */
+export function noEmptySegments() {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/poet/') && /\/\/|\/$/.test(req.path)) {
+      return next(
+        new PoetError('invalid_request', `Empty name in path "${req.path}".`, [{ field: 'name', message: 'must not be empty' }]),
+      );
+    }
+    next();
+  };
+}

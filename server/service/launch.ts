@@ -1,0 +1,98 @@
+// launchService: builds the store, the app and the HTTP server around a pipeline factory.
+// `startService` (start.ts) passes the real generators; tests can pass a variant (e.g. a
+// generator with another version, to see the cache invalidate).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../shared/contract/api';
+import { PoetStore } from '../storage/store';
+import { createApp } from './app';
+import { ServiceEvents, type ServiceDeps } from './deps';
+import { createLogger } from './logger';
+import type { EnhancePipeline } from './pipeline';
+import { SERVICE_VERSION } from './version';
+
+export interface ServiceOptions {
+  workspace: string;
+  host?: string;
+  /** 0 takes a free port. Default 12345. */
+  port?: number;
+  /** Bearer token for every request except GET /health. */
+  token: string;
+  logger?: Logger;
+}
+
+export interface ServiceHandle {
+  url: string;
+  port: number;
+  host: string;
+  close(): Promise<void>;
+  pipeline: EnhancePipeline;
+  /** For modules that observe requests (metrics) and for tests. */
+  deps: ServiceDeps;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((ok, fail) => {
+    const onError = (e: Error) => fail(e);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      ok();
+    });
+  });
+}
+
+export type PipelineFactory = (store: PoetStore, logger: Logger) => EnhancePipeline;
+
+export async function launchService(opts: ServiceOptions, createPipeline: PipelineFactory): Promise<ServiceHandle> {
+  if (!opts.token) throw new Error('the POET service needs a token');
+  const logger = opts.logger ?? createLogger();
+  const workspace = resolve(opts.workspace);
+  const host = opts.host ?? DEFAULT_HOST;
+  const store = new PoetStore(workspace, logger);
+  await store.init();
+  const pipeline = createPipeline(store, logger);
+  const deps: ServiceDeps = {
+    workspace,
+    paths: store.paths,
+    store,
+    pipeline,
+    logger,
+    locks: { withFunctionLock: (key, fn) => store.withFunctionLock(key, fn) },
+    events: new ServiceEvents(),
+    version: SERVICE_VERSION,
+    startedAt: Date.now(),
+  };
+
+  let boundPort = opts.port ?? DEFAULT_PORT;
+  const server = createServer(createApp(deps, { token: opts.token, host, port: () => boundPort }));
+  server.keepAliveTimeout = 5_000;
+  await listen(server, boundPort, host);
+  boundPort = (server.address() as AddressInfo).port;
+
+  // After listen: the walk can be long on a big store and is safe while serving
+  // (it skips temporary files whose writer is alive).
+  void store.cleanup().catch((err) => logger.warn({ err }, 'cleanup of temporary files failed'));
+
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${boundPort}`;
+  logger.info({ url, workspace }, 'POET service listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port: boundPort,
+    host,
+    pipeline,
+    deps,
+    close() {
+      closing ??= new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      return closing;
+    },
+  };
+}
