@@ -169,6 +169,7 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
     await waitFor(`.dana/poet/functions/*${target.fn}/v2/ with files`, () => versionFiles('v2').length > 0, 90_000);
     const row = page.locator('.pane-body .monaco-list-row', { hasText: target.fn }).first();
     await waitFor('the function row to show v2 as current', async () => /\bv2\b/.test((await row.textContent()) ?? ''), 30_000);
+    assert.equal(fs.readFileSync(join(functionDir()!, 'current'), 'utf8').trim(), 'v2', '.dana/poet current pointer');
     await step('enhanced-v2');
   });
 

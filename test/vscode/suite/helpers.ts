@@ -1,5 +1,6 @@
 // Shared helpers for the extension-host suite. Everything waits on conditions, never on time.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor } from '../lib/steps';
@@ -40,4 +41,61 @@ export async function requireCommands(ctx: Mocha.Context, ...ids: string[]): Pro
   const all = new Set(await vscode.commands.getCommands(true));
   const missing = ids.filter((id) => !all.has(id));
   if (missing.length) skipBecause(ctx, `command(s) not registered yet: ${missing.join(', ')}`);
+}
+
+/** The test API `activate()` returns (extension/api.ts), as far as this suite uses it. */
+export interface TreeSnapshot {
+  id: string;
+  kind: string;
+  label: string;
+  description?: string;
+  contextValue: string;
+  children: TreeSnapshot[];
+}
+export interface PoetTestApi {
+  whenReady(timeoutMs?: number): Promise<void>;
+  serviceUrl(): string | undefined;
+  backendPid(): number | undefined;
+  restartBackend(): Promise<void>;
+  treeItems(): TreeSnapshot[] | Promise<TreeSnapshot[]>;
+  /** Stops the backend as deactivate() does, without deactivating the extension. */
+  stopBackend(): Promise<void>;
+  /** The last error message a command showed (commands report errors instead of throwing). */
+  lastError(): string | undefined;
+}
+
+/** The test API with the members this suite needs checked, so a missing one fails clearly. */
+export async function testApi(): Promise<PoetTestApi> {
+  const api = await poetApi<PoetTestApi>();
+  for (const m of ['whenReady', 'serviceUrl', 'backendPid', 'restartBackend', 'stopBackend', 'treeItems', 'lastError'] as const) {
+    assert.equal(typeof api[m], 'function', `the extension's test API lacks ${m}() (test/vscode needs it; see docs/vscode-tests.md)`);
+  }
+  return api;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Depth-first search of the tree snapshot. */
+export function findNode(nodes: TreeSnapshot[], pred: (n: TreeSnapshot) => boolean): TreeSnapshot | undefined {
+  for (const n of nodes) {
+    if (pred(n)) return n;
+    const hit = findNode(n.children ?? [], pred);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The folder under .dana/poet/functions/ for a function (its key may be module-qualified). */
+export function storedFunctionDir(name: string): string | undefined {
+  const dir = path.join(workspaceRoot(), '.dana', 'poet', 'functions');
+  if (!fs.existsSync(dir)) return undefined;
+  const hit = fs.readdirSync(dir).find((d) => d === name || new RegExp(`[^A-Za-z0-9_]${name}$`).test(d));
+  return hit ? path.join(dir, hit) : undefined;
 }
