@@ -46,7 +46,10 @@ function packageExtension(): string {
     .filter((x) => x.t >= before)
     .sort((a, b) => b.t - a.t)[0];
   if (!vsix) throw new StepError('package', `npm run package wrote no new .vsix in ${repoRoot}`);
-  return vsix.f;
+  // A private copy: a later `npm run package` (by a person or another tool) may rewrite the original.
+  const copy = join(fs.mkdtempSync(join(os.tmpdir(), 'poet-vsix-')), 'poet.vsix');
+  fs.copyFileSync(vsix.f, copy);
+  return copy;
 }
 
 function runE2e(env: VscodeEnv, vsix: string): void {
