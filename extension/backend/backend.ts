@@ -1,0 +1,252 @@
+// Owns the one backend child process (dist/server.js = language server + one POET HTTP
+// service per workspace folder), through vscode-languageclient over IPC. The client library
+// gives us the tested parts: fork on VS Code's own Node, shutdown with a kill after 2 s,
+// `--clientProcessId` so the child exits when VS Code dies, and the restart budget
+// (4 restarts in 3 minutes). This class adds: a fresh token per start, handed over in the
+// child's environment (never argv); the service URLs the server announces over LSP; and one
+// state ('stopped' | 'starting' | 'ready' | 'error') that the status bar and commands follow.
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import type { LanguageClient as LanguageClientType } from 'vscode-languageclient/node';
+import {
+  ServiceReadyNotification,
+  ServiceStateRequest,
+  ServiceStatusNotification,
+  StorageChangedNotification,
+  type PoetInitializationOptions,
+  type ServiceReadyParams,
+} from '../../shared/lsp-protocol';
+import { TOKEN_ENV } from '../../shared/contract/api';
+import { backendEnv, serverSettings, type PoetSettings } from '../config/settings';
+
+export type BackendState = 'stopped' | 'starting' | 'ready' | 'error';
+
+export interface BackendStatus {
+  state: BackendState;
+  /** For 'error' (and restarts): a sentence a person can act on. */
+  message?: string;
+}
+
+export class Backend implements vscode.Disposable {
+  private client: LanguageClientType | undefined;
+  private token: string | undefined;
+  private readonly services = new Map<string, ServiceReadyParams>();
+  private status: BackendStatus = { state: 'stopped' };
+  private starting: Promise<void> | undefined;
+  private stopping = false;
+  private readonly _onDidChangeStatus = new vscode.EventEmitter<BackendStatus>();
+  readonly onDidChangeStatus = this._onDidChangeStatus.event;
+  private readonly _onDidChangeStorage = new vscode.EventEmitter<string>();
+  /** Fires with a folder URI when the server saw `.dana/poet/` change under it. */
+  readonly onDidChangeStorage = this._onDidChangeStorage.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly settings: () => PoetSettings,
+  ) {}
+
+  get current(): BackendStatus {
+    return this.status;
+  }
+  get running(): boolean {
+    return this.client !== undefined;
+  }
+  /** The bearer token of the bundled services (new on every start). */
+  get serviceToken(): string | undefined {
+    return this.token;
+  }
+  service(folderUri: string): ServiceReadyParams | undefined {
+    return this.services.get(folderUri);
+  }
+  allServices(): ServiceReadyParams[] {
+    return [...this.services.values()];
+  }
+  /** The child's pid while it runs. The client keeps it private; tests need it to check cleanup. */
+  pid(): number | undefined {
+    const proc = (this.client as unknown as { _serverProcess?: ChildProcess } | undefined)?._serverProcess;
+    return proc?.pid ?? undefined;
+  }
+
+  private setStatus(s: BackendStatus): void {
+    if (s.state === this.status.state && s.message === this.status.message) return;
+    this.status = s;
+    if (s.state === 'error') this.log.error(`Backend: ${s.message ?? 'failed'}`);
+    else this.log.info(`Backend: ${s.state}${s.message ? ` (${s.message})` : ''}`);
+    this._onDidChangeStatus.fire(s);
+  }
+
+  /** Starts the backend unless it runs; resolves once the language client is up. */
+  ensureStarted(): Promise<void> {
+    if (this.client && this.status.state !== 'stopped') return this.starting ?? Promise.resolve();
+    this.starting = this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  /** Resolves when the state is 'ready'; rejects on 'error' or after `timeoutMs`. */
+  whenReady(timeoutMs = 30_000): Promise<void> {
+    if (this.status.state === 'ready') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        sub.dispose();
+        reject(new Error(`The POET service did not become ready within ${Math.round(timeoutMs / 1000)} s. See the POET log ("POET: Show Service Log").`));
+      }, timeoutMs);
+      const sub = this.onDidChangeStatus((s) => {
+        if (s.state === 'ready') {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        } else if (s.state === 'error' || s.state === 'stopped') {
+          clearTimeout(timer);
+          sub.dispose();
+          reject(new Error(s.message ?? `The POET service ${s.state === 'stopped' ? 'stopped' : 'failed to start'}. See the POET log.`));
+        }
+      });
+    });
+  }
+
+  private async start(): Promise<void> {
+    // Loaded on first start, not at activation: the client library is most of the bundle.
+    const { LanguageClient, TransportKind, CloseAction, ErrorAction, RevealOutputChannelOn, State } =
+      require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+    const settings = this.settings();
+    const remote = settings.serviceUrl !== '';
+    this.token = randomBytes(32).toString('base64url');
+    this.services.clear();
+    this.stopping = false;
+    this.setStatus({ state: 'starting' });
+
+    const serverModule = this.context.asAbsolutePath('dist/server.js');
+    const env = { ...process.env, ...backendEnv(settings), [TOKEN_ENV]: this.token, POET_CLIENT: 'vscode' };
+    const serverOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const initializationOptions: PoetInitializationOptions = {
+      ...(settings.servicePort ? { port: settings.servicePort } : {}),
+      settings: serverSettings(settings),
+      startService: !remote,
+    };
+
+    let restarts = 0;
+    const client: LanguageClientType = new LanguageClient('poet', 'POET', serverOptions, {
+      documentSelector: [
+        { scheme: 'file', language: 'dana' },
+        { scheme: 'file', language: 'python' },
+      ],
+      outputChannel: this.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions,
+      synchronize: { configurationSection: 'poet' },
+      initializationFailedHandler: (err) => {
+        this.setStatus({ state: 'error', message: `The POET backend failed to initialise: ${(err as Error)?.message ?? err}` });
+        return false;
+      },
+      errorHandler: {
+        error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+        closed: () => {
+          if (this.stopping) return { action: CloseAction.DoNotRestart, handled: true };
+          // The same budget as the library's default handler: 4 restarts in 3 minutes.
+          restarts++;
+          const now = Date.now();
+          this.crashTimes = [...this.crashTimes.filter((t) => now - t < 180_000), now];
+          this.services.clear();
+          if (this.crashTimes.length <= 4) {
+            this.setStatus({ state: 'starting', message: `the backend exited unexpectedly; restart ${restarts}` });
+            return { action: CloseAction.Restart, handled: true };
+          }
+          this.setStatus({ state: 'error', message: 'The POET backend crashed 5 times in the last 3 minutes and will not be restarted. See the POET log, then run "POET: Restart Service".' });
+          return { action: CloseAction.DoNotRestart, handled: true };
+        },
+      },
+    });
+    this.client = client;
+
+    client.onDidChangeState((e) => {
+      if (this.client !== client) return;
+      if (e.newState === State.Starting) this.setStatus({ state: 'starting' });
+      else if (e.newState === State.Running) void this.syncState(client, remote);
+      else if (e.newState === State.Stopped && this.stopping) this.setStatus({ state: 'stopped' });
+    });
+    client.onNotification(ServiceReadyNotification.type, (p) => {
+      this.services.set(p.folderUri, p);
+      this.log.info(`Service for ${p.workspace} listening on ${p.url}`);
+      void this.syncState(client, remote);
+    });
+    client.onNotification(ServiceStatusNotification.type, (p) => {
+      if (p.state === 'error') this.setStatus({ state: 'error', message: p.message ?? 'the POET service failed' });
+      else void this.syncState(client, remote);
+    });
+    client.onNotification(StorageChangedNotification.type, (p) => this._onDidChangeStorage.fire(p.folderUri));
+
+    try {
+      await client.start();
+    } catch (err) {
+      if (this.client === client) {
+        this.setStatus({ state: 'error', message: `The POET backend did not start: ${(err as Error)?.message ?? err}` });
+      }
+      throw err;
+    }
+    await this.syncState(client, remote);
+  }
+  private crashTimes: number[] = [];
+
+  /** Asks the server for the state of every folder's service (covers notifications sent before we listened). */
+  private async syncState(client: LanguageClientType, remote: boolean): Promise<void> {
+    if (this.client !== client || !client.isRunning()) return;
+    if (remote) {
+      this.setStatus({ state: 'ready' });
+      return;
+    }
+    try {
+      const r = await client.sendRequest(ServiceStateRequest.type);
+      if (this.client !== client) return;
+      for (const s of r.services) this.services.set(s.folderUri, s);
+      if (r.state === 'error') {
+        const why = r.errors.map((e) => `${e.workspace}: ${e.message}`).join('; ');
+        this.setStatus({ state: 'error', message: r.message ?? (why || 'a POET service failed to start') });
+      } else if (r.state === 'ready') {
+        this.setStatus({ state: 'ready' });
+      } else {
+        this.setStatus({ state: r.state === 'stopped' ? 'starting' : r.state });
+      }
+    } catch (err) {
+      this.log.warn(`poet/serviceState failed: ${(err as Error)?.message ?? err}`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    this.stopping = true;
+    this.client = undefined;
+    this.services.clear();
+    this.token = undefined;
+    try {
+      // LSP shutdown + exit; the library kills the process if it is still alive 2 s later.
+      await client.stop(2000);
+    } catch (err) {
+      this.log.warn(`Stopping the backend: ${(err as Error)?.message ?? err}`);
+    }
+    try {
+      await client.dispose(2000);
+    } catch {
+      /* already stopped */
+    }
+    this.setStatus({ state: 'stopped' });
+  }
+
+  async restart(): Promise<void> {
+    this.log.info('Restarting the POET backend');
+    this.crashTimes = [];
+    await this.stop();
+    await this.ensureStarted();
+  }
+
+  dispose(): void {
+    void this.stop();
+    this._onDidChangeStatus.dispose();
+    this._onDidChangeStorage.dispose();
+  }
+}

@@ -1,0 +1,117 @@
+// What a command was invoked on, from whatever VS Code passed: nothing (palette / keybinding:
+// the active editor's cursor), a tree node (sidebar menus), the CodeLens arguments
+// `[fileUri, functionName]`, a Uri (editor title or explorer), or `{folderUri, filePath}`.
+// Pure, so every invocation path is unit-tested without an editor.
+import type { FunctionDetailResponse, VersionSummary } from '../../shared/contract/api';
+
+export type CommandTarget =
+  /** The function under the cursor of the active editor. */
+  | { kind: 'cursor' }
+  /** A function in a source file, by name (CodeLens), or every function (Uri with no name). */
+  | { kind: 'source'; fileUri: string; functionName?: string }
+  /** A stored function or version (tree items). */
+  | { kind: 'stored'; folderUri: string; key: string; functionName: string; version?: string; sourceFile?: string | null }
+  /** A stored file (tree file items). */
+  | { kind: 'file'; folderUri: string; filePath: string };
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** A vscode.Uri without importing vscode: it has scheme/path and a toString that gives the URI. */
+function uriString(v: unknown): string | undefined {
+  if (str(v) && /^[a-z][a-z0-9+.-]*:/i.test(v)) return v;
+  if (isObj(v) && str(v.scheme) && typeof v.path === 'string' && typeof v.toString === 'function') {
+    const s = String(v.toString());
+    if (/^[a-z][a-z0-9+.-]*:/i.test(s)) return s;
+  }
+  return undefined;
+}
+
+export function resolveTarget(args: readonly unknown[]): CommandTarget {
+  const [a, b] = args;
+  if (a === undefined || a === null) return { kind: 'cursor' };
+
+  // Tree nodes (extension/tree/model.ts TreeNode) carry folder + key.
+  if (isObj(a) && isObj(a.folder) && str((a.folder as Record<string, unknown>).uri) && str(a.key)) {
+    const folderUri = (a.folder as Record<string, unknown>).uri as string;
+    return {
+      kind: 'stored',
+      folderUri,
+      key: a.key,
+      functionName: str(a.functionName) ? a.functionName : a.key.split('.').pop()!,
+      ...(str(a.version) ? { version: a.version } : {}),
+      ...(a.sourceFile === null || str(a.sourceFile) ? { sourceFile: a.sourceFile as string | null } : {}),
+    };
+  }
+  if (isObj(a) && str(a.folderUri) && str(a.filePath)) return { kind: 'file', folderUri: a.folderUri, filePath: a.filePath };
+  if (isObj(a) && str(a.folderUri) && str(a.key)) {
+    return { kind: 'stored', folderUri: a.folderUri, key: a.key, functionName: str(a.functionName) ? a.functionName : a.key, ...(str(a.version) ? { version: a.version } : {}) };
+  }
+
+  const uri = uriString(a);
+  if (uri) return { kind: 'source', fileUri: uri, ...(str(b) ? { functionName: b } : {}) };
+  throw new Error(`POET cannot tell what to act on from the command's argument (${describe(a)}). Run it from the editor, the POET view or the CodeLens.`);
+}
+
+function describe(v: unknown): string {
+  if (isObj(v)) return `an object with ${Object.keys(v).slice(0, 5).join(', ') || 'no keys'}`;
+  return typeof v;
+}
+
+/** The version before `version`: its recorded parent, else the one listed before it. */
+export function previousVersion(fn: Pick<FunctionDetailResponse, 'versions'>, version: string): VersionSummary | undefined {
+  const i = fn.versions.findIndex((v) => v.version === version);
+  if (i < 0) return undefined;
+  const parent = fn.versions[i]!.parent_version;
+  if (parent) {
+    const p = fn.versions.find((v) => v.version === parent);
+    if (p) return p;
+  }
+  return i > 0 ? fn.versions[i - 1] : undefined;
+}
+
+/** The enhanced code file of a version (`…/enhanced.na` or `…/enhanced.py`). */
+export function enhancedFile(v: Pick<VersionSummary, 'files'>): string | undefined {
+  return v.files.find((f) => /(^|\/)enhanced\.(na|py)$/.test(f)) ?? v.files.find((f) => !f.endsWith('.json'));
+}
+
+/** The version a command on a function means: the one given, else the current one, else the newest. */
+export function pickVersion(fn: Pick<FunctionDetailResponse, 'versions' | 'current_version'>, version?: string): VersionSummary | undefined {
+  if (version) return fn.versions.find((v) => v.version === version);
+  return fn.versions.find((v) => v.version === fn.current_version) ?? fn.versions[fn.versions.length - 1];
+}
+
+/** Converts a workspace-relative POSIX path to segments, refusing anything that leaves the folder. */
+export function safeRelativeSegments(rel: string): string[] {
+  const segs = rel.split('/').filter((s) => s !== '' && s !== '.');
+  if (rel.startsWith('/') || /^[a-zA-Z]:/.test(rel) || segs.some((s) => s === '..' || s.includes('\\') || s.includes('\0'))) {
+    throw new Error(`POET refuses the path "${rel}": stored paths must stay inside the workspace folder.`);
+  }
+  return segs;
+}
+
+/**
+ * The stored function for a function in a source file: the one whose history came from this
+ * file (two files may define the same name under different keys), else the one keyed by the
+ * bare name.
+ */
+export function matchFunction<T extends { name: string; key: string; source_file: string | null }>(
+  list: readonly T[],
+  name: string,
+  relPath: string | undefined,
+): T | undefined {
+  const same = list.filter((f) => f.name === name);
+  return (relPath ? same.find((f) => f.source_file === relPath) : undefined) ?? same.find((f) => f.key === name) ?? (same.length === 1 ? same[0] : undefined);
+}
+
+/** Workspace-relative POSIX path of a file inside a folder, or undefined when it is outside. */
+export function relativePosix(folderPath: string, filePath: string, caseInsensitive = false): string | undefined {
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+  const f = norm(folderPath);
+  const p = norm(filePath);
+  const [a, b] = caseInsensitive ? [f.toLowerCase(), p.toLowerCase()] : [f, p];
+  if (!b.startsWith(a + '/')) return undefined;
+  return p.slice(f.length + 1);
+}

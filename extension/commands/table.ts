@@ -1,0 +1,28 @@
+// One table of command id → handler; every registration goes to context.subscriptions.
+// Other parts (the learning commands) add entries by spreading their own table into it.
+import * as vscode from 'vscode';
+import type { PoetServices } from '../services';
+
+export type CommandHandler = (...args: unknown[]) => unknown;
+export type CommandTable = Partial<Record<string, CommandHandler>>;
+
+/**
+ * Registers every entry. A handler's failure is shown once, as a notification with the
+ * buttons that help, and logged. It is not rethrown: VS Code would show a second, less useful
+ * notification. Callers that need the outcome read the API's `lastError`.
+ */
+export function registerCommands(context: vscode.ExtensionContext, services: PoetServices, table: CommandTable): void {
+  for (const [id, handler] of Object.entries(table)) {
+    if (!handler) continue;
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (err) {
+          services.showError(err);
+          return undefined;
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,209 @@
+// The Functions tree as plain data: what each node says, its id, its contextValue and what a
+// click does. Pure (no `vscode`): the provider turns nodes into TreeItems, the test API
+// returns them as they are, and the unit tests check them without an editor.
+//
+//   [workspace folder]            only in multi-root workspaces
+//     function                    icon by status; "v3 · 12 runs · 92% ✓" or "v3"
+//       version                   current one marked; "2026-11-26 14:30 · source changed"
+//         enhanced.na / metadata.json   open on click
+import type { FunctionDetailResponse, FunctionSummary, VersionSummary } from '../../shared/contract/api';
+import type { FunctionMetrics, VersionMetrics } from '../../shared/contract/learning';
+import { Commands, TreeContext } from '../../shared/ids';
+
+export interface FolderRef {
+  /** `WorkspaceFolder.uri.toString()`: the key services and caches use. */
+  uri: string;
+  name: string;
+  /** Absolute file-system path (`uri.fsPath`). */
+  path: string;
+}
+
+export type NodeKind = 'folder' | 'function' | 'version' | 'file' | 'message';
+
+export interface TreeNode {
+  /** Stable across refreshes, so VS Code keeps expansion and selection. */
+  id: string;
+  kind: NodeKind;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  contextValue: string;
+  /** A codicon id, and optionally a theme colour id. */
+  icon?: { id: string; color?: string };
+  collapsible: 'none' | 'collapsed' | 'expanded';
+  folder: FolderRef;
+  /** Storage key of the function (for function, version and file nodes). */
+  key?: string;
+  functionName?: string;
+  version?: string;
+  /** True on the version that is the function's current one. */
+  current?: boolean;
+  /** Workspace-relative POSIX path of the source file (function nodes) or of the stored file (file nodes). */
+  sourceFile?: string | null;
+  filePath?: string;
+  /** The command a click runs, with its arguments. */
+  command?: { command: string; title: string; arguments: unknown[] };
+}
+
+const REASONS: Record<string, string> = {
+  initial: 'initial',
+  source_changed: 'source changed',
+  config_changed: 'config changed',
+  trained: 'trained',
+  manual: 'manual',
+};
+
+export function folderNode(folder: FolderRef): TreeNode {
+  return {
+    id: `folder:${folder.uri}`,
+    kind: 'folder',
+    label: folder.name,
+    contextValue: TreeContext.folder,
+    icon: { id: 'root-folder' },
+    collapsible: 'expanded',
+    folder,
+    tooltip: folder.path,
+  };
+}
+
+export function messageNode(folder: FolderRef, id: string, label: string, command?: TreeNode['command'], icon = 'info'): TreeNode {
+  return { id: `msg:${folder.uri}:${id}`, kind: 'message', label, contextValue: TreeContext.message, icon: { id: icon }, collapsible: 'none', folder, ...(command ? { command } : {}) };
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
+}
+
+/** The version's metrics line, e.g. `12 runs · 92% ✓`; undefined when it has no executions. */
+export function metricsSummary(m: VersionMetrics | undefined): string | undefined {
+  if (!m || m.executions === 0) return undefined;
+  const runs = `${m.executions} run${m.executions === 1 ? '' : 's'}`;
+  return m.success_rate === null ? runs : `${runs} · ${percent(m.success_rate)} ✓`;
+}
+
+/** `v3 · 12 runs · 92% ✓` once the current version has executions, else `v3`. */
+export function functionDescription(fn: Pick<FunctionSummary, 'current_version' | 'versions'>, metrics?: FunctionMetrics): string {
+  const cur = fn.current_version ?? fn.versions[fn.versions.length - 1];
+  if (!cur) return 'not enhanced';
+  const m = metricsSummary(metrics?.versions.find((v) => v.version === cur));
+  return m ? `${cur} · ${m}` : cur;
+}
+
+/** Status icon: success rate when known, else enhanced/not. */
+export function functionIcon(fn: Pick<FunctionSummary, 'current_version'>, metrics?: FunctionMetrics): { id: string; color?: string } {
+  if (!fn.current_version) return { id: 'circle-outline' };
+  const m = metrics?.versions.find((v) => v.version === fn.current_version);
+  if (m && m.executions > 0 && m.success_rate !== null) {
+    if (m.success_rate >= 0.95) return { id: 'pass-filled', color: 'testing.iconPassed' };
+    if (m.success_rate >= 0.8) return { id: 'warning', color: 'list.warningForeground' };
+    return { id: 'error', color: 'list.errorForeground' };
+  }
+  return { id: 'symbol-function' };
+}
+
+/** `2026-11-26 14:30 · source changed` (the date in the given time zone offset, UTC by default). */
+export function versionDescription(v: Pick<VersionSummary, 'created_at' | 'reason'>, tzOffsetMinutes = 0): string {
+  const t = Date.parse(v.created_at);
+  let when = v.created_at;
+  if (!Number.isNaN(t)) {
+    const d = new Date(t - tzOffsetMinutes * 60_000);
+    const p = (n: number) => String(n).padStart(2, '0');
+    when = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+  }
+  return `${when} · ${REASONS[v.reason] ?? v.reason}`;
+}
+
+export function functionNode(folder: FolderRef, fn: FunctionSummary, metrics?: FunctionMetrics): TreeNode {
+  const desc = functionDescription(fn, metrics);
+  const lines = [
+    `${fn.name}${fn.key !== fn.name ? ` (key ${fn.key})` : ''}`,
+    fn.source_file ? `Source: ${fn.source_file}` : undefined,
+    `Language: ${fn.language}`,
+    fn.domain ? `Domain: ${fn.domain}` : undefined,
+    `Current: ${fn.current_version ?? 'none'} of ${fn.versions.length} version${fn.versions.length === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  return {
+    id: `fn:${folder.uri}#${fn.key}`,
+    kind: 'function',
+    label: fn.name,
+    description: desc,
+    tooltip: lines.join('\n'),
+    contextValue: TreeContext.function,
+    icon: functionIcon(fn, metrics),
+    collapsible: fn.versions.length ? 'collapsed' : 'none',
+    folder,
+    key: fn.key,
+    functionName: fn.name,
+    ...(fn.current_version ? { version: fn.current_version } : {}),
+    sourceFile: fn.source_file,
+  };
+}
+
+/** Newest first: the list a person scans starts with what changed last. */
+export function versionNodes(folder: FolderRef, fn: FunctionDetailResponse, metrics?: FunctionMetrics, tzOffsetMinutes = 0): TreeNode[] {
+  return [...fn.versions].reverse().map((v) => {
+    const current = v.version === fn.current_version;
+    const m = metricsSummary(metrics?.versions.find((x) => x.version === v.version));
+    const base = versionDescription(v, tzOffsetMinutes);
+    return {
+      id: `ver:${folder.uri}#${fn.key}@${v.version}`,
+      kind: 'version' as const,
+      label: current ? `${v.version} (current)` : v.version,
+      description: m ? `${base} · ${m}` : base,
+      tooltip: [
+        `${fn.name} ${v.version}${current ? ' — current' : ''}`,
+        `Created ${v.created_at}`,
+        `Reason: ${REASONS[v.reason] ?? v.reason}${v.reason_detail ? ` (${v.reason_detail})` : ''}`,
+        v.parent_version ? `Parent: ${v.parent_version}` : undefined,
+        `Source hash: ${v.source_hash}`,
+      ].filter(Boolean).join('\n'),
+      contextValue: current ? TreeContext.currentVersion : TreeContext.version,
+      icon: current ? { id: 'pass', color: 'charts.green' } : { id: 'history' },
+      collapsible: v.files.length ? ('collapsed' as const) : ('none' as const),
+      folder,
+      key: fn.key,
+      functionName: fn.name,
+      version: v.version,
+      current,
+      sourceFile: fn.source_file,
+    };
+  });
+}
+
+export function fileNodes(folder: FolderRef, fn: Pick<FunctionDetailResponse, 'key' | 'name'>, v: Pick<VersionSummary, 'version' | 'files'>): TreeNode[] {
+  return v.files.map((file) => {
+    const base = file.split('/').pop() ?? file;
+    return {
+      id: `file:${folder.uri}#${fn.key}@${v.version}/${file}`,
+      kind: 'file' as const,
+      label: base,
+      tooltip: file,
+      contextValue: TreeContext.file,
+      icon: { id: base.endsWith('.json') ? 'json' : 'file-code' },
+      collapsible: 'none' as const,
+      folder,
+      key: fn.key,
+      functionName: fn.name,
+      version: v.version,
+      filePath: file,
+      command: { command: Commands.openStoredFile, title: 'Open', arguments: [{ folderUri: folder.uri, filePath: file }] },
+    };
+  });
+}
+
+/** Functions sorted by name, then key (two files may define the same name under different keys). */
+export function functionNodes(folder: FolderRef, fns: FunctionSummary[], metrics: ReadonlyMap<string, FunctionMetrics> = new Map()): TreeNode[] {
+  return [...fns]
+    .sort((a, b) => a.name.localeCompare(b.name) || a.key.localeCompare(b.key))
+    .map((fn) => functionNode(folder, fn, metrics.get(fn.key)));
+}
+
+/** A snapshot node for the test API: the visible parts plus children. */
+export interface TreeSnapshot {
+  id: string;
+  kind: NodeKind;
+  label: string;
+  description?: string;
+  contextValue: string;
+  children: TreeSnapshot[];
+}

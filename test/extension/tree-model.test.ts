@@ -1,0 +1,92 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'mocha';
+import {
+  fileNodes,
+  folderNode,
+  functionDescription,
+  functionIcon,
+  functionNodes,
+  versionDescription,
+  versionNodes,
+} from '../../extension/tree/model';
+import { Commands, TreeContext } from '../../shared/ids';
+import { folder, metricsFor, summaries, withdrawDetail } from './fixtures';
+
+describe('extension tree model', () => {
+  it('describes a function by its current version, with metrics once it has executions', () => {
+    const withdraw = summaries[0]!;
+    assert.equal(functionDescription(withdraw), 'v3');
+    assert.equal(functionDescription(withdraw, metricsFor('v3', [['v3', 0, 0]])), 'v3');
+    assert.equal(functionDescription(withdraw, metricsFor('v3', [['v3', 12, 11]])), 'v3 · 12 runs · 92% ✓');
+    assert.equal(functionDescription(withdraw, metricsFor('v3', [['v3', 1, 1]])), 'v3 · 1 run · 100% ✓');
+    // Metrics of an older version do not describe the current one.
+    assert.equal(functionDescription(withdraw, metricsFor('v3', [['v2', 40, 40]])), 'v3');
+    assert.equal(functionDescription({ current_version: null, versions: [] }), 'not enhanced');
+  });
+
+  it('picks the status icon from the current version\'s success rate', () => {
+    const withdraw = summaries[0]!;
+    assert.equal(functionIcon(withdraw).id, 'symbol-function');
+    assert.equal(functionIcon(withdraw, metricsFor('v3', [['v3', 100, 99]])).id, 'pass-filled');
+    assert.equal(functionIcon(withdraw, metricsFor('v3', [['v3', 100, 85]])).id, 'warning');
+    assert.equal(functionIcon(withdraw, metricsFor('v3', [['v3', 100, 10]])).id, 'error');
+    assert.equal(functionIcon({ current_version: null }).id, 'circle-outline');
+  });
+
+  it('sorts functions by name then key and gives each a stable id and contextValue', () => {
+    const nodes = functionNodes(folder, summaries);
+    assert.deepEqual(nodes.map((n) => n.label), ['area', 'area', 'withdraw']);
+    assert.deepEqual(nodes.map((n) => n.key), ['area', 'shapes.area', 'withdraw']);
+    assert.deepEqual(nodes.map((n) => n.id), ['fn:file:///work/ws#area', 'fn:file:///work/ws#shapes.area', 'fn:file:///work/ws#withdraw']);
+    for (const n of nodes) {
+      assert.equal(n.contextValue, TreeContext.function);
+      assert.equal(n.collapsible, 'collapsed');
+    }
+    assert.match(nodes[1]!.tooltip!, /key shapes\.area/);
+    assert.equal(nodes[2]!.sourceFile, 'bank/account.na');
+  });
+
+  it('lists versions newest first, marks the current one and says when and why', () => {
+    const nodes = versionNodes(folder, withdrawDetail);
+    assert.deepEqual(nodes.map((n) => n.label), ['v3', 'v2 (current)', 'v1']);
+    assert.deepEqual(nodes.map((n) => n.contextValue), [TreeContext.version, TreeContext.currentVersion, TreeContext.version]);
+    assert.equal(nodes[0]!.description, '2026-11-23 03:15 · config changed');
+    assert.equal(nodes[1]!.description, '2026-11-22 02:15 · source changed');
+    assert.equal(nodes[2]!.description, '2026-11-21 01:15 · initial');
+    assert.equal(nodes[1]!.current, true);
+    assert.equal(nodes[0]!.id, 'ver:file:///work/ws#withdraw@v3');
+    assert.match(nodes[0]!.tooltip!, /Parent: v2/);
+  });
+
+  it('shows version dates in local time when given the offset', () => {
+    // getTimezoneOffset() is minutes *behind* UTC: -120 for UTC+2.
+    assert.equal(versionDescription({ created_at: '2026-11-26T23:30:00Z', reason: 'trained' }, -120), '2026-11-27 01:30 · trained');
+    assert.equal(versionDescription({ created_at: 'yesterday', reason: 'manual' }), 'yesterday · manual');
+  });
+
+  it('adds a version\'s metrics to its description', () => {
+    const nodes = versionNodes(folder, withdrawDetail, metricsFor('v2', [['v2', 4, 2]]));
+    assert.equal(nodes[1]!.description, '2026-11-22 02:15 · source changed · 4 runs · 50% ✓');
+    assert.equal(nodes[0]!.description, '2026-11-23 03:15 · config changed');
+  });
+
+  it('lists a version\'s files, each opening itself on click', () => {
+    const v = withdrawDetail.versions[0]!;
+    const nodes = fileNodes(folder, withdrawDetail, v);
+    assert.deepEqual(nodes.map((n) => n.label), ['enhanced.na', 'metadata.json']);
+    assert.deepEqual(nodes.map((n) => n.icon?.id), ['file-code', 'json']);
+    assert.equal(nodes[0]!.contextValue, TreeContext.file);
+    assert.deepEqual(nodes[0]!.command, {
+      command: Commands.openStoredFile,
+      title: 'Open',
+      arguments: [{ folderUri: folder.uri, filePath: '.dana/poet/functions/withdraw/v1/enhanced.na' }],
+    });
+  });
+
+  it('makes a folder node for multi-root workspaces', () => {
+    const n = folderNode(folder);
+    assert.equal(n.contextValue, TreeContext.folder);
+    assert.equal(n.collapsible, 'expanded');
+    assert.equal(n.label, 'ws');
+  });
+});
