@@ -5,20 +5,24 @@
 // rejects, so String tokens are checked for their closing quote here as well.
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type { SyntaxIssue } from '../source/model';
-import type { LineIndex } from './positions';
+import type { Source } from './positions';
 
 /** A file full of garbage would otherwise produce one issue per token. */
-const MAX_ISSUES = 100;
+export const MAX_ISSUES = 100;
 
+/** The first word of `s`, quoted, shortened, with control characters made visible. */
 function snippet(s: string): string {
   const first = s.trim().split(/\s+/)[0] ?? '';
   const short = first.length > 20 ? first.slice(0, 20) + '…' : first;
-  return JSON.stringify(short);
+  // eslint-disable-next-line no-control-regex
+  const visible = short.replace(/[\u0000-\u001f\u007f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+  return `"${visible}"`;
 }
 
 /** What was missing, judged by the node the zero-width error sits in. */
-function missingMessage(parent: SyntaxNode | null, text: string, at: number): string {
-  const rest = text.slice(at, at + 40);
+function missingMessage(parent: SyntaxNode | null, src: Source, at: number): string {
+  // Read on in the whole file: a re-parsed piece ends where the next statement begins.
+  const rest = src.file.slice(src.base + at, src.base + at + 40);
   const atEnd = /^\s*$/.test(rest);
   const next = atEnd ? 'the end of the file' : snippet(rest);
   switch (parent?.name) {
@@ -63,13 +67,15 @@ function unterminated(token: string): boolean {
   return slashes % 2 === 1;
 }
 
-export function collectSyntaxIssues(tree: Tree, text: string, lines: LineIndex, base: number): SyntaxIssue[] {
+/** The issues in `tree` (parsed from `src.text`), except those at offsets `skip` rules out. */
+export function collectSyntaxIssues(tree: Tree, src: Source, skip: (offset: number) => boolean = () => false): SyntaxIssue[] {
+  const { text, lines, base } = src;
   const issues: SyntaxIssue[] = [];
   const seen = new Set<number>();
   // An unterminated string also leaves a zero-width error where it stops: report it once.
   const unterminatedEnds = new Set<number>();
   const add = (from: number, to: number, message: string): void => {
-    if (issues.length >= MAX_ISSUES || seen.has(from)) return;
+    if (issues.length >= MAX_ISSUES || seen.has(from) || skip(from)) return;
     seen.add(from);
     const s = lines.position(from + base);
     const e = lines.position(to + base);
@@ -78,10 +84,11 @@ export function collectSyntaxIssues(tree: Tree, text: string, lines: LineIndex, 
   tree.iterate({
     enter(ref) {
       if (issues.length >= MAX_ISSUES) return false;
+      if (skip(ref.from)) return undefined;
       if (ref.type.isError) {
         const node = ref.node;
         if (ref.from === ref.to && unterminatedEnds.has(ref.from)) return false;
-        if (ref.from === ref.to) add(ref.from, ref.to, missingMessage(node.parent, text, ref.from));
+        if (ref.from === ref.to) add(ref.from, ref.to, missingMessage(node.parent, src, ref.from));
         else add(ref.from, ref.to, `syntax error: unexpected ${snippet(text.slice(ref.from, ref.to))}`);
         return false;
       }
@@ -92,6 +99,5 @@ export function collectSyntaxIssues(tree: Tree, text: string, lines: LineIndex, 
       return undefined;
     },
   });
-  issues.sort((a, b) => a.line - b.line || a.column - b.column);
   return issues;
 }

@@ -4,16 +4,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { DecoratorArg, DecoratorModel, FunctionModel, LiteralValue, ParamModel, Range } from '../source/model';
 import { evaluateLiteral } from './literals';
-import type { LineIndex } from './positions';
-
-/** The text that was parsed (BOM removed) and how to map its offsets back to the file. */
-export interface Source {
-  /** Text given to the parser; tree offsets index into it. */
-  text: string;
-  /** Offset of `text` inside the original file (1 when a BOM was stripped). */
-  base: number;
-  lines: LineIndex;
-}
+import type { Source } from './positions';
 
 function rangeOf(src: Source, from: number, to: number): Range {
   return src.lines.range(from + src.base, to + src.base);
@@ -228,7 +219,7 @@ function nameOf(src: Source, def: SyntaxNode): string | null {
   return n ? slice(src, n) : null;
 }
 
-export function functionModel(src: Source, original: string, fn: SyntaxNode): FunctionModel | null {
+export function functionModel(src: Source, fn: SyntaxNode): FunctionModel | null {
   const nameNode = child(fn, 'VariableName');
   if (!nameNode) return null; // `def` with nothing after it: reported as a syntax error only
   const first = fn.firstChild!;
@@ -283,6 +274,6 @@ export function functionModel(src: Source, original: string, fn: SyntaxNode): Fu
     header_range: rangeOf(src, first.from, headerEnd),
     body_range: rangeOf(src, bodyStart, Math.max(bodyStart, bodyEnd)),
     name_range: rangeOf(src, nameNode.from, nameNode.to),
-    source: original.slice(range.start.offset, range.end.offset),
+    source: src.file.slice(range.start.offset, range.end.offset),
   };
 }

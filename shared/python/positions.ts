@@ -54,3 +54,14 @@ export class LineIndex {
     return end;
   }
 }
+
+/** A text handed to the parser and how to map its offsets back to the whole file. */
+export interface Source {
+  /** Text given to the parser; tree offsets index into it. */
+  text: string;
+  /** Offset of `text` inside the original file (1 for a stripped BOM, more for a re-parsed slice). */
+  base: number;
+  /** The whole original file, and its line index. */
+  file: string;
+  lines: LineIndex;
+}

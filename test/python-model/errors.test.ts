@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { parsePython } from '../../shared/python/index';
+import { assertRangesConsistent, only } from './helpers';
+
+describe('Python model: syntax errors', () => {
+  it('reports an unclosed parameter list and still finds the other functions', () => {
+    const text = 'def ok1(a):\n    return a\n\ndef broken(x:\n    return 1\n\n@poet(retries=2)\ndef ok2(b: int) -> int:\n    return b\n';
+    const parsed = parsePython(text);
+    assert.deepEqual(parsed.functions.map((f) => f.name), ['ok1', 'broken', 'ok2']);
+    assert.deepEqual(only(parsed, 'ok2').decorators[0]!.kwargs, { retries: 2 });
+    assert.equal(parsed.errors.length, 1);
+    const e = parsed.errors[0]!;
+    assert.equal(e.line, 5);
+    assert.equal(e.column, 5);
+    assert.match(e.message, /type annotation/);
+    assertRangesConsistent(text, parsed);
+  });
+
+  it("keeps the next function's decorators when a bracket is left open above it", () => {
+    const text = 'def typing(a, b:\n\n@poet(domain="computation")\n@other\ndef next_one(x):\n    return x\n\nclass K:\n    def m(self): pass\n';
+    const parsed = parsePython(text);
+    assert.deepEqual(parsed.functions.map((f) => [f.name, f.decorators.map((d) => d.name), f.parents]), [
+      ['typing', [], []],
+      ['next_one', ['poet', 'other'], []],
+      ['m', [], ['K']],
+    ]);
+    assert.deepEqual(parsed.errors.map((e) => [e.line, e.column, e.message]), [
+      [3, 1, 'expected a type annotation before "@poet(domain="comput…"'],
+    ]);
+    assertRangesConsistent(text, parsed);
+    // A column-0 "def" inside a string is not a statement start.
+    const inString = parsePython('x = (1,\ns = """\ndef fake():\n"""\n');
+    assert.ok(!inString.functions.some((f) => f.name === 'fake'));
+  });
+  it('reports a missing body', () => {
+    const parsed = parsePython('def f():\nreturn 1\n');
+    assert.equal(parsed.errors.length, 1);
+    assert.match(parsed.errors[0]!.message, /expected an indented block before "return"/);
+    assert.equal(parsed.errors[0]!.line, 2);
+  });
+
+  it('reports unterminated strings once, single-line and triple-quoted', () => {
+    const one = parsePython('x = "abc\ndef f():\n    pass\n');
+    assert.deepEqual(one.errors.map((e) => [e.line, e.column, e.message]), [[1, 5, 'unterminated string literal']]);
+    assert.deepEqual(one.functions.map((f) => f.name), ['f']);
+    const triple = parsePython('def f():\n    pass\ns = """never closed\n');
+    assert.deepEqual(triple.errors.map((e) => [e.line, e.message]), [[3, 'unterminated string literal']]);
+    assert.deepEqual(parsePython('s = "a\\"b"\nt = \'\\\\\'\n').errors, []);
+  });
+
+  it('reports stray tokens with what they are', () => {
+    const parsed = parsePython('def f(a)):\n    pass\n');
+    assert.ok(parsed.errors.length >= 1);
+    assert.equal(parsed.errors[0]!.line, 1);
+    assert.match(parsed.errors[0]!.message, /unexpected/);
+  });
+
+  it('reports an unclosed bracket at the end of the file', () => {
+    const parsed = parsePython('def f():\n    return [1, 2\n');
+    assert.equal(parsed.errors.length, 1);
+    assert.match(parsed.errors[0]!.message, /the end of the file|end of file/);
+  });
+});
+
+describe('Python model: bad input', () => {
+  it('parses an empty file to nothing', () => {
+    assert.deepEqual(parsePython(''), { language: 'python', functions: [], errors: [] });
+    assert.deepEqual(parsePython('\n\n   \n').functions, []);
+  });
+
+  it('accepts a UTF-8 BOM and keeps offsets in the original text', () => {
+    const text = '\ufeffdef f(a):\n    return a\n';
+    const parsed = parsePython(text);
+    assert.deepEqual(parsed.errors, []);
+    const f = only(parsed, 'f');
+    assert.equal(f.range.start.offset, 1);
+    assert.equal(f.source, 'def f(a):\n    return a');
+    assertRangesConsistent(text, parsed);
+  });
+
+  it('counts lines the same with CRLF, a lone CR and LF', () => {
+    for (const nl of ['\n', '\r\n', '\r']) {
+      const text = ['# c', '@poet(retries=1)', 'def f(x):', '    """d"""', '    return x', ''].join(nl);
+      const parsed = parsePython(text);
+      const f = only(parsed, 'f');
+      assert.deepEqual([f.start_line, f.line, f.end_line], [2, 3, 5], JSON.stringify(nl));
+      assert.equal(f.docstring, '"""d"""');
+      assertRangesConsistent(text, parsed);
+    }
+  });
+
+  it('handles tab indentation', () => {
+    const text = 'class A:\n\tdef m(self):\n\t\treturn 1\n\t# still m\n';
+    const m = only(parsePython(text), 'm');
+    assert.deepEqual(m.parents, ['A']);
+    assert.equal(m.end_line, 3);
+  });
+
+  it('survives a 1 MB single line', () => {
+    const text = 'x = [' + '1, '.repeat(350_000) + ']\ndef f(): pass\n';
+    const parsed = parsePython(text);
+    assert.deepEqual(parsed.functions.map((f) => f.name), ['f']);
+    assert.deepEqual(parsed.errors, []);
+  });
+
+  it('reports 10,000 nested brackets as too deep, as CPython does past 200, and goes on', () => {
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    for (const text of [`x = ${deep}\ndef f(): pass\n`, `@poet(x=${deep})\ndef f(): pass\n`, `def f(a=${'('.repeat(10_000)}1${')'.repeat(10_000)}):\n    pass\n`]) {
+      const parsed = parsePython(text);
+      assert.deepEqual(parsed.functions.map((f) => f.name), ['f']);
+      assert.equal(parsed.errors[0]!.message, 'too many nested brackets: Python allows at most 200 levels');
+      assert.ok(parsed.errors.length <= 2, JSON.stringify(parsed.errors.slice(0, 3)));
+      assertRangesConsistent(text, parsed);
+    }
+    const ok = `x = ${'['.repeat(200)}${']'.repeat(200)}\n`;
+    assert.deepEqual(parsePython(ok).errors, [], '200 levels are allowed');
+    const inStrings = `s = "${'('.repeat(300)}"  # ${'['.repeat(300)}\nt = '''${'{'.repeat(300)}'''\n`;
+    assert.deepEqual(parsePython(inStrings).errors, [], 'brackets in strings and comments do not nest');
+  });
+
+  it('survives binary data', () => {
+    const bytes = Buffer.alloc(4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + 13) % 256;
+    const text = bytes.toString('utf8') + '\u0000\u0001def g(): pass\n';
+    const parsed = parsePython(text);
+    assert.ok(parsed.errors.length >= 1);
+    assert.ok(parsed.errors.length <= 100, 'issues are capped');
+    assert.ok(!parsed.errors.some((e) => e.message.startsWith('internal')));
+    assertRangesConsistent(text, parsed);
+  });
+});
