@@ -90,9 +90,17 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
   /** Right-clicks inside the function body and runs Enhance Function from the context menu. */
   async function enhanceFromContextMenu(): Promise<string> {
     await focusExample();
-    await bodyLine().click({ button: 'right', position: { x: 80, y: 5 } });
     const item = page.locator('.monaco-menu .action-item', { hasText: 'Enhance Function' }).first();
-    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    // The menu entry's `when` clause reads poet:cursorInFunction, which the extension sets after
+    // the cursor moves. Place the cursor first; if the menu still raced the context key, close it
+    // and open it again.
+    await bodyLine().click({ position: { x: 80, y: 5 } });
+    await waitFor('the editor context menu to offer Enhance Function', async () => {
+      await bodyLine().click({ button: 'right', position: { x: 80, y: 5 } });
+      const shown = await item.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (!shown) await page.keyboard.press('Escape');
+      return shown;
+    }, 30_000, 100);
     const label = ((await item.textContent()) ?? '').trim();
     await item.click();
     return label;
