@@ -1,0 +1,7 @@
+// The command table. Adding a command: write commands/NAME.ts exporting a Command
+// (see ../command.ts) and add it to this list; `poet help` picks it up.
+import type { Command } from '../command';
+import { check } from './check';
+import { functions } from './functions';
+
+export const commands: readonly Command[] = [functions, check];
