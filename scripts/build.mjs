@@ -21,6 +21,8 @@ const common = {
 const entries = [
   { entryPoints: { extension: 'extension/extension.ts' }, external: ['vscode'] },
   { entryPoints: { server: 'server/main.ts', cli: 'server/cli/main.ts' } },
+  // The metrics webview's script (chart.js inside): a browser bundle, loaded under a strict CSP.
+  { entryPoints: { 'webview/metrics': 'extension/learning/webview/metrics.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 const contexts = await Promise.all(

@@ -2,6 +2,7 @@
 // LearningService, answer. Mounted by server/service/routes/index.ts.
 import express, { type Request, type Response } from 'express';
 import {
+  ExecutionListQuerySchema,
   ExecutionRequestSchema,
   FeedbackRequestSchema,
   LearningSettingsPatchSchema,
@@ -30,6 +31,11 @@ export function createLearning(deps: ServiceDeps, options?: LearningOptions): { 
     const id = parseOr400(RecordIdSchema, req.params.id, 'execution id');
     const { record, feedback } = await service.getExecution(id);
     res.json({ context: record.context, result: record.result, feedback });
+  });
+
+  r.get('/poet/functions/:name/executions', async (req: Request, res: Response) => {
+    const q = parseOr400(ExecutionListQuerySchema, req.query, 'query');
+    res.json(await service.listExecutions(checkKey(req.params.name), q.version, q.limit));
   });
 
   r.post('/poet/feedback', async (req: Request, res: Response) => {

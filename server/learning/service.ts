@@ -8,6 +8,7 @@ import {
   DEFAULT_LEARNING_SETTINGS,
   LearningSettingsSchema,
   type Analysis,
+  type ExecutionList,
   type ExecutionRecord,
   type ExecutionRequest,
   type FeedbackRecord,
@@ -115,6 +116,34 @@ export class LearningService {
     if (!record) throw new PoetError('not_found', `No execution "${id}". Use the execution_id returned by POST /poet/executions.`, { execution_id: id });
     const feedback = (await this.records.feedbackOf(record.context.function_name)).filter((f) => f.execution_id === id);
     return { record, feedback };
+  }
+
+  /** Newest first, with how much feedback each has: for the tree and the feedback picker. */
+  async listExecutions(key: string, version: string | undefined, limit: number): Promise<ExecutionList> {
+    await this.requireFunction(key);
+    const all = await this.records.executionsOf(key, version);
+    const feedback = await this.records.feedbackOf(key);
+    const count = new Map<string, number>();
+    for (const f of feedback) count.set(f.execution_id, (count.get(f.execution_id) ?? 0) + 1);
+    return {
+      function_name: key,
+      total: all.length,
+      executions: all
+        .slice(-limit)
+        .reverse()
+        .map((r) => ({
+          execution_id: r.context.execution_id,
+          version: r.context.version,
+          started_at: r.context.started_at,
+          status: r.result.status,
+          duration_ms: r.result.duration_ms,
+          attempts: r.result.attempts,
+          ...(r.result.error ? { error: `${r.result.error.type}: ${r.result.error.message}`.slice(0, 200) } : {}),
+          inputs_preview: preview(r.context.inputs),
+          output_preview: r.result.status === 'success' ? preview(r.result.output) : null,
+          feedback_count: count.get(r.context.execution_id) ?? 0,
+        })),
+    };
   }
 
   // ------------------------------------------------------------ feedback
@@ -329,4 +358,9 @@ export class LearningService {
   async idle(): Promise<void> {
     while (this.background.size) await Promise.allSettled([...this.background]);
   }
+}
+
+function preview(v: unknown): string {
+  const s = JSON.stringify(v) ?? 'null';
+  return s.length > 120 ? `${s.slice(0, 119)}…` : s;
 }

@@ -24,8 +24,9 @@ export function mean(values: readonly number[]): number | null {
   return s / values.length;
 }
 
-/** Fraction of `values` that are ≤ x. */
+/** Fraction of `values` that are ≤ x (with a relative tolerance for float noise). */
 export function cdf(sorted: readonly number[], x: number): number {
+  x = x * (1 + 1e-9);
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {
@@ -79,6 +80,15 @@ export function roundNice(x: number): number {
   const digits = 2 - Math.floor(Math.log10(Math.abs(x))) - 1;
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+/** Like roundNice, but never below x (a rounded timeout must not cut what it was meant to keep). */
+export function roundUpNice(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  if (Math.abs(x) >= 10) return Math.ceil(x - 1e-9);
+  const digits = 2 - Math.floor(Math.log10(Math.abs(x))) - 1;
+  const f = 10 ** digits;
+  return Math.ceil(x * f - 1e-6) / f;
 }
 
 /** "3.1 s", "250 ms", "30 s". */

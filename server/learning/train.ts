@@ -11,7 +11,7 @@
 // that is fastest at the target success rate.
 import type { Change, Evidence, ExecutionRecord, FeedbackRecord, LearningSettings } from '../../shared/contract/learning';
 import type { Backoff } from '../../shared/config';
-import { attemptsForTarget, cdf, formatPercent, formatSeconds, mean, quantileSorted, roundNice, seededRandom, wilsonUpper } from './stats';
+import { attemptsForTarget, cdf, formatPercent, formatSeconds, mean, quantileSorted, roundNice, roundUpNice, seededRandom, wilsonUpper } from './stats';
 
 /** The part of a version's config Train reads and may change. */
 export interface TrainableConfig {
@@ -88,6 +88,7 @@ export interface Observations {
   timeouts: number;
   attempts: number;
   /** Consecutive-attempt transitions inside calls: fail→fail and fail→ok counts. */
+  firstFailures: number;
   failFail: number;
   failOk: number;
   window: { from: string | null; to: string | null };
@@ -105,7 +106,7 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
 
   const o: Observations = {
     calls: records.length, successes: 0, permanentFailures: 0, permanentTypes: {}, pool: [], okDurations: [],
-    timeouts: 0, attempts: 0, failFail: 0, failOk: 0, window: { from: null, to: null },
+    timeouts: 0, attempts: 0, firstFailures: 0, failFail: 0, failOk: 0, window: { from: null, to: null },
   };
   for (const r of records) {
     const started = r.context.started_at;
@@ -138,6 +139,7 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
       if (a.outcome === 'timeout') o.timeouts++;
       if (a.outcome === 'ok' && a.d !== null) o.okDurations.push(a.d);
       o.pool.push(a);
+      if (i === 0 && a.outcome !== 'ok') o.firstFailures++;
       if (i > 0 && attempts[i - 1]!.outcome !== 'ok') {
         if (a.outcome === 'ok') o.failOk++;
         else o.failFail++;
@@ -174,7 +176,7 @@ export function replay(pool: PoolAttempt[], policy: Policy, calls = 4000, seed =
     let done = false;
     for (let k = 0; k <= policy.retries && !done; k++) {
       const a = known[Math.floor(rnd() * known.length)]!;
-      if (a.outcome === 'ok' && a.d <= policy.timeout) {
+      if (a.outcome === 'ok' && a.d <= policy.timeout * (1 + 1e-9)) {
         t += a.d;
         done = true;
       } else {
@@ -193,7 +195,9 @@ const fmtS = formatSeconds;
 
 function learnBackoff(o: Observations, current: Backoff): { backoff: Backoff; reason: string | null } {
   const transitions = o.failFail + o.failOk;
-  const failRate = o.pool.length ? o.pool.filter((a) => a.outcome !== 'ok').length / o.pool.length : 0;
+  // Compare a retry's failure rate with a first attempt's: equal means independent failures.
+  const calls = o.calls - o.permanentFailures;
+  const failRate = calls > 0 ? o.firstFailures / calls : 0;
   const p50ok = quantileSorted(o.okDurations, 0.5);
   if (transitions >= 10) {
     const afterFail = o.failFail / transitions;
@@ -203,14 +207,14 @@ function learnBackoff(o: Observations, current: Backoff): { backoff: Backoff; re
       const next = { ...current, initial_s: initial, multiplier: Math.max(current.multiplier, 2), jitter: Math.max(current.jitter, 0.2) };
       return {
         backoff: next,
-        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of all attempts (${transitions} retries): failures come in bursts, so wait longer before retrying`,
+        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of first attempts (${transitions} retries): failures come in bursts, so wait longer before retrying`,
       };
     }
     if (p50ok !== null) {
       const initial = Math.max(0.01, roundNice(Math.min(current.initial_s, p50ok * 0.25)));
       return {
         backoff: { ...current, initial_s: initial, multiplier: 1, jitter: Math.max(current.jitter, 0.2) },
-        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of all attempts (${transitions} retries): failures are independent, so a short constant wait (¼ of the median attempt, ${fmtS(p50ok)}) is enough`,
+        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of first attempts (${transitions} retries): failures are independent, so a short constant wait (¼ of the median attempt, ${fmtS(p50ok)}) is enough`,
       };
     }
   }
@@ -294,8 +298,8 @@ export function train(input: TrainInput): TrainProposal {
     const specs: Array<{ label: string; t: number }> = tight
       ? [{ label: 'current × 2', t: clampT(config.timeout * 2) }]
       : [
-          { label: `p99 × ${settings.timeout_margin}`, t: clampT(roundNice(p99 * settings.timeout_margin)) },
-          ...[0.8, 0.85, 0.9, 0.95].map((q) => ({ label: `p${Math.round(q * 100)}`, t: clampT(roundNice(quantileSorted(S, q)!)) })),
+          { label: `p99 × ${settings.timeout_margin}`, t: clampT(roundUpNice(p99 * settings.timeout_margin)) },
+          ...[0.8, 0.85, 0.9, 0.95].map((q) => ({ label: `p${Math.round(q * 100)}`, t: clampT(roundUpNice(quantileSorted(S, q)!)) })),
         ];
     for (const spec of specs) {
       // Per-attempt failure at this timeout: not ok, or ok but slower than the timeout.

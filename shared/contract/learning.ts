@@ -97,6 +97,42 @@ export interface ExecutionRecord {
   result: ExecutionResultFile;
 }
 
+/** `GET /poet/functions/{name}/executions?version=v2&limit=20` */
+export const ExecutionListQuerySchema = z
+  .object({
+    version: VersionSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+
+export const ExecutionSummarySchema = z.object({
+  execution_id: RecordIdSchema,
+  version: VersionSchema,
+  started_at: z.string(),
+  status: z.enum(['success', 'error']),
+  duration_ms: z.number(),
+  attempts: z.number().int(),
+  error: z.string().optional(),
+  inputs_preview: z.string(),
+  output_preview: z.string().nullable(),
+  feedback_count: z.number().int(),
+});
+export type ExecutionSummary = z.infer<typeof ExecutionSummarySchema>;
+export const ExecutionListSchema = z.object({
+  function_name: FunctionNameSchema,
+  /** All matching executions; `executions` holds the newest `limit`, newest first. */
+  total: z.number().int(),
+  executions: z.array(ExecutionSummarySchema),
+});
+export type ExecutionList = z.infer<typeof ExecutionListSchema>;
+
+/** `GET /poet/executions/{id}` */
+export const ExecutionDetailSchema = z.object({
+  context: ExecutionContextFileSchema,
+  result: ExecutionResultFileSchema,
+  feedback: z.array(z.lazy(() => FeedbackRecordSchema)),
+});
+
 // ---------------------------------------------------------------- feedback
 
 export const SENTIMENTS = ['positive', 'negative', 'neutral'] as const;
@@ -394,6 +430,8 @@ const seg = encodeURIComponent;
 export const learningPaths = {
   executions: () => '/poet/executions',
   execution: (id: string) => `/poet/executions/${seg(id)}`,
+  functionExecutions: (key: string, version?: string, limit?: number) =>
+    `/poet/functions/${seg(key)}/executions${version || limit ? `?${new URLSearchParams({ ...(version ? { version } : {}), ...(limit ? { limit: String(limit) } : {}) })}` : ''}`,
   feedback: () => '/poet/feedback',
   functionFeedback: (key: string) => `/poet/functions/${seg(key)}/feedback`,
   train: (key: string) => `/poet/functions/${seg(key)}/train`,
@@ -406,6 +444,7 @@ export const learningPaths = {
 export const LEARNING_ENDPOINTS = [
   { method: 'POST', path: '/poet/executions', auth: true },
   { method: 'GET', path: '/poet/executions/:id', auth: true },
+  { method: 'GET', path: '/poet/functions/:name/executions', auth: true },
   { method: 'POST', path: '/poet/feedback', auth: true },
   { method: 'GET', path: '/poet/functions/:name/feedback', auth: true },
   { method: 'POST', path: '/poet/functions/:name/train', auth: true },

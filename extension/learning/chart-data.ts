@@ -1,0 +1,72 @@
+// FunctionMetrics → the series the metrics webview draws. Pure, shared by the webview
+// bundle and the unit tests.
+import type { FunctionMetrics } from '../../shared/contract/learning';
+
+export interface ChartSeries {
+  labels: string[];
+  datasets: Array<{ label: string; data: Array<number | null>; stack?: string }>;
+}
+
+export interface MetricsCharts {
+  title: string;
+  summary: string;
+  successRate: ChartSeries;
+  p95: ChartSeries;
+  feedback: ChartSeries;
+  executions: ChartSeries;
+  empty: boolean;
+}
+
+/** `14:05` for buckets within a day of each other, else `11-26 14:05` (UTC, as recorded). */
+function timeLabel(iso: string, withDate: boolean): string {
+  const s = iso.replace('T', ' ').slice(0, 16);
+  return withDate ? s.slice(5) : s.slice(11);
+}
+
+export function chartsFor(m: FunctionMetrics): MetricsCharts {
+  const versions = m.versions.filter((v) => v.executions > 0 || v.feedback_count > 0);
+  const labels = versions.map((v) => (v.version === m.current_version ? `${v.version} (current)` : v.version));
+  const times = m.timeline.executions.map((b) => b.at);
+  const spanMs = times.length ? Date.parse(times[times.length - 1]!) - Date.parse(times[0]!) : 0;
+  const withDate = spanMs > 20 * 3600_000;
+
+  const bucketAts = [...new Set(times)];
+  const ok = bucketAts.map((at) => m.timeline.executions.filter((b) => b.at === at).reduce((s, b) => s + b.count - b.failures, 0));
+  const failed = bucketAts.map((at) => m.timeline.executions.filter((b) => b.at === at).reduce((s, b) => s + b.failures, 0));
+
+  const fbVersions = [...new Set(m.timeline.feedback.map((f) => f.version))];
+  const fbLabels = m.timeline.feedback.map((f) => timeLabel(f.at, withDate || true));
+  const cur = m.versions.find((v) => v.version === m.current_version);
+  const total = m.versions.reduce((s, v) => s + v.executions, 0);
+  const summary = cur && cur.executions
+    ? `${m.function_name} ${cur.version}: ${cur.executions} runs, ${Math.round((cur.success_rate ?? 0) * 1000) / 10}% success, p95 ${cur.p95_ms ?? '–'} ms, ${cur.mean_attempts ?? '–'} attempts per call`
+    : `${m.function_name}: ${total} runs recorded`;
+
+  return {
+    title: `POET metrics: ${m.function_name}`,
+    summary,
+    empty: total === 0 && m.timeline.feedback.length === 0,
+    successRate: { labels, datasets: [{ label: 'success rate (%)', data: versions.map((v) => (v.success_rate === null ? null : Math.round(v.success_rate * 1000) / 10)) }] },
+    p95: {
+      labels,
+      datasets: [
+        { label: 'p95 latency (ms)', data: versions.map((v) => v.p95_ms) },
+        { label: 'p50 latency (ms)', data: versions.map((v) => v.p50_ms) },
+      ],
+    },
+    feedback: {
+      labels: fbLabels,
+      datasets: fbVersions.map((ver) => ({
+        label: `${ver} feedback score`,
+        data: m.timeline.feedback.map((f) => (f.version === ver ? f.score : null)),
+      })),
+    },
+    executions: {
+      labels: bucketAts.map((at) => timeLabel(at, withDate)),
+      datasets: [
+        { label: 'succeeded', data: ok, stack: 'runs' },
+        { label: 'failed', data: failed, stack: 'runs' },
+      ],
+    },
+  };
+}
