@@ -37,17 +37,34 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
   const view = vscode.window.createTreeView(Views.functions, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, view);
 
+  let settingsReported = false;
+  const reportSettings = () => {
+    const cfg = vscode.workspace.getConfiguration(Settings.section);
+    const { issues } = readSettings((k) => cfg.get(k));
+    if (issues.length) {
+      const msg = `POET settings: ${issues.map((i) => i.message).join(' ')}`;
+      log.warn(msg);
+      void vscode.window.showWarningMessage(msg, 'Open Settings').then((c) => (c ? vscode.commands.executeCommand('workbench.action.openSettings', 'poet') : undefined));
+    }
+  };
   const status = new StatusBar();
   context.subscriptions.push(status);
-  const updateStatus = () =>
+  const updateStatus = () => {
+    // Settings are read (and zod loaded) only once the backend runs: activation stays cheap.
+    const remoteUrl = backend.current.state !== 'stopped' ? services.settings().serviceUrl : '';
     status.update({
       status: backend.current,
       services: backend.allServices(),
       restricted: !vscode.workspace.isTrusted,
-      ...(services.settings().serviceUrl ? { remoteUrl: services.settings().serviceUrl } : {}),
+      ...(remoteUrl ? { remoteUrl } : {}),
     });
+  };
   context.subscriptions.push(
     backend.onDidChangeStatus((s) => {
+      if (s.state === 'starting' && !settingsReported) {
+        settingsReported = true;
+        reportSettings();
+      }
       updateStatus();
       void vscode.commands.executeCommand('setContext', ContextKeys.serviceReady, s.state === 'ready');
       // A (re)started backend has new ports: reload what the view shows.
@@ -121,17 +138,8 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
     }),
   );
 
-  // Settings: report bad values once; offer a restart when a setting needs one.
-  const reportSettings = () => {
-    const cfg = vscode.workspace.getConfiguration(Settings.section);
-    const { issues } = readSettings((k) => cfg.get(k));
-    if (issues.length) {
-      const msg = `POET settings: ${issues.map((i) => i.message).join(' ')}`;
-      log.warn(msg);
-      void vscode.window.showWarningMessage(msg, 'Open Settings').then((c) => (c ? vscode.commands.executeCommand('workbench.action.openSettings', 'poet') : undefined));
-    }
-  };
-  reportSettings();
+  // Settings: report bad values when the backend first starts and on every change; offer a
+  // restart when a setting needs one.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(Settings.section)) return;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Backend } from './backend/backend';
 import type { PoetClient } from './client/poetClient';
-import { describeError, PoetClientError, type ErrorAction } from './client/errors';
+import type { ErrorAction } from './client/errors';
 import { readSettings, type PoetSettings } from './config/settings';
 import { Commands, REMOTE_API_KEY_SECRET, Settings } from '../shared/ids';
 import type { FolderRef } from './tree/model';
@@ -115,6 +115,7 @@ export class PoetServices {
 
   /** Shows an error as a notification with the buttons that help, and logs it. Never throws. */
   showError(err: unknown, prefix?: string): void {
+    const { describeError, PoetClientError } = require('./client/errors') as typeof import('./client/errors');
     let message: string;
     let actions: ErrorAction[];
     if (err instanceof UserError) {

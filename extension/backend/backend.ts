@@ -9,16 +9,10 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import type { LanguageClient as LanguageClientType } from 'vscode-languageclient/node';
-import {
-  ServiceReadyNotification,
-  ServiceStateRequest,
-  ServiceStatusNotification,
-  StorageChangedNotification,
-  type PoetInitializationOptions,
-  type ServiceReadyParams,
-} from '../../shared/lsp-protocol';
-import { TOKEN_ENV } from '../../shared/contract/api';
+import type { PoetInitializationOptions, ServiceReadyParams } from '../../shared/lsp-protocol';
 import { backendEnv, serverSettings, type PoetSettings } from '../config/settings';
+
+const protocol = () => require('../../shared/lsp-protocol') as typeof import('../../shared/lsp-protocol');
 
 export type BackendState = 'stopped' | 'starting' | 'ready' | 'error';
 
@@ -110,6 +104,8 @@ export class Backend implements vscode.Disposable {
     // Loaded on first start, not at activation: the client library is most of the bundle.
     const { LanguageClient, TransportKind, CloseAction, ErrorAction, RevealOutputChannelOn, State } =
       require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+    const { ServiceReadyNotification, ServiceStatusNotification, StorageChangedNotification } = protocol();
+    const { TOKEN_ENV } = require('../../shared/contract/api') as typeof import('../../shared/contract/api');
     const settings = this.settings();
     const remote = settings.serviceUrl !== '';
     this.token = randomBytes(32).toString('base64url');
@@ -200,7 +196,7 @@ export class Backend implements vscode.Disposable {
       return;
     }
     try {
-      const r = await client.sendRequest(ServiceStateRequest.type);
+      const r = await client.sendRequest(protocol().ServiceStateRequest.type);
       if (this.client !== client) return;
       for (const s of r.services) this.services.set(s.folderUri, s);
       if (r.state === 'error') {

@@ -114,7 +114,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
             try {
               results.push(await enhanceOne(h, doc, relPath, fn, ac.signal));
             } catch (err) {
-              const { describeError } = await import('../client/errors');
+              const { describeError } = require('../client/errors') as typeof import('../client/errors');
               failures.push(`${fn.name}: ${describeError(err, { remote: h.remote }).message}`);
             }
           }
@@ -226,7 +226,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
 
     [Commands.refresh]: () => services.refresh(),
 
-    [Commands.copyServiceUrlAndToken]: async () => {
+    [Commands.copyServiceUrl]: async () => {
       const settings = services.settings();
       if (settings.serviceUrl) {
         await vscode.env.clipboard.writeText(`POET_URL=${settings.serviceUrl}\n`);

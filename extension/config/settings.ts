@@ -2,7 +2,7 @@
 // (defaults < settings < @poet(...) arguments < request). Validation of the POETConfig keys is
 // shared/config.ts's `resolveConfig`; this file only maps names and reports its issues.
 // Pure (no `vscode`): the extension passes a getter over `workspace.getConfiguration('poet')`.
-import { DEFAULT_CONFIG, resolveConfig, type ConfigContext, type ConfigIssue, type PoetConfigInput } from '../../shared/config';
+import type { ConfigContext, ConfigIssue, PoetConfigInput } from '../../shared/config';
 import type { CodeLensMode, PoetServerSettings } from '../../shared/lsp-protocol';
 import type { LiteralValue } from '../../shared/source/model';
 import { RESTART_SETTINGS, Settings } from '../../shared/ids';
@@ -30,6 +30,10 @@ export interface SettingsResult {
 export type SettingGetter = (key: string) => unknown;
 
 const CODELENS: readonly CodeLensMode[] = ['decorated', 'all', 'off'];
+
+// shared/config.ts pulls in zod, which costs tens of ms to load: it is required on first use,
+// not when the extension activates.
+const sharedConfig = () => require('../../shared/config') as typeof import('../../shared/config');
 
 // Domain names are the service's business (it knows the registry); here any name passes and
 // only the core keys' types and ranges are checked.
@@ -76,6 +80,7 @@ export function readSettings(get: SettingGetter): SettingsResult {
   const timeout = get(Settings.timeout);
   if (retries !== undefined && retries !== null) layer.retries = retries;
   if (timeout !== undefined && timeout !== null) layer.timeout = timeout;
+  const { resolveConfig, DEFAULT_CONFIG } = sharedConfig();
   const checked = resolveConfig([layer], ANY_DOMAIN);
   const settingsRetries = checked.ok || !checked.issues.some((i) => i.key === 'retries') ? (layer.retries as number | undefined) ?? DEFAULT_CONFIG.retries : DEFAULT_CONFIG.retries;
   const settingsTimeout = checked.ok || !checked.issues.some((i) => i.key === 'timeout') ? (layer.timeout as number | undefined) ?? DEFAULT_CONFIG.timeout : DEFAULT_CONFIG.timeout;
@@ -119,6 +124,7 @@ export function readSettings(get: SettingGetter): SettingsResult {
  * defaults < settings < decorator.
  */
 export function settingsConfigLayer(settings: PoetSettings, decoratorKwargs: Record<string, LiteralValue> = {}): PoetConfigInput {
+  const { DEFAULT_CONFIG } = sharedConfig();
   const layer: PoetConfigInput = {};
   if (settings.defaultDomain && !('domain' in decoratorKwargs)) layer.domain = settings.defaultDomain;
   if (settings.retries !== DEFAULT_CONFIG.retries && !('retries' in decoratorKwargs)) layer.retries = settings.retries;

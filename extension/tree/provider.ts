@@ -6,9 +6,11 @@ import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contr
 import type { FunctionMetrics } from '../../shared/contract/learning';
 import { ContextKeys } from '../../shared/ids';
 import type { PoetServices } from '../services';
-import { describeError } from '../client/errors';
 import { fileNodes, folderNode, functionNodes, messageNode, versionNodes, type FolderRef, type TreeNode, type TreeSnapshot } from './model';
 import { Commands } from '../../shared/ids';
+
+const describeError: typeof import('../client/errors').describeError = (err, ctx) =>
+  (require('../client/errors') as typeof import('../client/errors')).describeError(err, ctx);
 
 interface FolderData {
   functions: FunctionSummary[];

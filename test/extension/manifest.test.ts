@@ -1,0 +1,101 @@
+// The manifest's contributions agree with shared/ids.ts and with the files they point to:
+// a renamed command, view, context key or setting cannot leave a dead menu entry behind.
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'mocha';
+import { CATEGORY, Commands, ContextKeys, LANGUAGE_ID, RESTART_SETTINGS, Settings, TreeContext, Views } from '../../shared/ids';
+
+const root = join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const c = pkg.contributes;
+
+type MenuEntry = { command: string; when?: string; group?: string };
+const allMenuEntries = (): MenuEntry[] => Object.values(c.menus as Record<string, MenuEntry[]>).flat();
+
+describe('extension manifest', () => {
+  it('contributes exactly the commands in shared/ids.ts, each in the POET category', () => {
+    const contributed = (c.commands as Array<{ command: string; title: string; category: string }>).map((x) => x.command).sort();
+    assert.deepEqual(contributed, Object.values(Commands).sort());
+    for (const cmd of c.commands) {
+      assert.equal(cmd.category, CATEGORY, cmd.command);
+      // VS Code style: Title Case words, no trailing period, no category repeated in the title.
+      assert.match(cmd.title, /^[A-Z][A-Za-z]*( [A-Za-z]+)*$/, cmd.title);
+      assert.doesNotMatch(cmd.title, /POET/, cmd.title);
+    }
+  });
+
+  it('uses only known commands, views, context keys and tree contextValues in menus', () => {
+    const commands = new Set<string>(Object.values(Commands));
+    const keys = new Set<string>(Object.values(ContextKeys));
+    const values = new Set<string>(Object.values(TreeContext));
+    for (const e of allMenuEntries()) {
+      assert.ok(commands.has(e.command), `menu entry for unknown command ${e.command}`);
+      const when = e.when ?? '';
+      for (const k of when.match(/poet:[A-Za-z]+/g) ?? []) assert.ok(keys.has(k), `unknown context key ${k} in "${when}"`);
+      for (const v of when.match(/view == ([\w.]+)/g) ?? []) assert.equal(v.slice(8), Views.functions, when);
+      for (const v of when.match(/viewItem == ([\w.]+)/g) ?? []) assert.ok(values.has(v.slice(12)), `unknown contextValue in "${when}"`);
+      const re = when.match(/viewItem =~ \/(.+?)\//);
+      if (re) assert.ok([...values].some((v) => new RegExp(re[1]!).test(v)), `no contextValue matches ${re[1]}`);
+    }
+  });
+
+  it('hides the commands that need an argument from the palette, and Give Feedback until it is registered', () => {
+    const palette = new Map((c.menus.commandPalette as MenuEntry[]).map((e) => [e.command, e.when]));
+    assert.equal(palette.get(Commands.revealSource), 'false');
+    assert.equal(palette.get(Commands.openStoredFile), 'false');
+    assert.match(palette.get(Commands.giveFeedback)!, /poet:feedbackAvailable/);
+    for (const e of allMenuEntries().filter((x) => x.command === Commands.giveFeedback)) assert.match(e.when!, /poet:feedbackAvailable/);
+  });
+
+  it('offers Enhance Function in the editor context menu of .na and .py files inside a function', () => {
+    const entry = (c.menus['editor/context'] as MenuEntry[]).find((e) => e.command === Commands.enhanceFunction)!;
+    assert.match(entry.when!, /poet:cursorInFunction/);
+    assert.match(entry.when!, /\.na/);
+    assert.match(entry.when!, /\.py/);
+  });
+
+  it('has the POET view container, the Functions view and its welcome content', () => {
+    assert.equal(c.viewsContainers.activitybar[0].id, Views.container);
+    assert.ok(existsSync(join(root, c.viewsContainers.activitybar[0].icon)));
+    assert.equal(c.views[Views.container][0].id, Views.functions);
+    const welcome = (c.viewsWelcome as Array<{ view: string; contents: string }>).filter((w) => w.view === Views.functions);
+    assert.ok(welcome.some((w) => w.contents.includes(`(command:${Commands.enhanceFunction})`)));
+  });
+
+  it('declares every setting in shared/ids.ts with a description, and nothing else', () => {
+    const props = c.configuration.properties as Record<string, { markdownDescription?: string; description?: string }>;
+    const names = Object.values(Settings).filter((s) => s !== Settings.section).map((s) => `poet.${s}`).sort();
+    assert.deepEqual(Object.keys(props).sort(), names);
+    for (const [k, v] of Object.entries(props)) assert.ok((v.markdownDescription ?? v.description ?? '').length > 20, `${k} needs a description`);
+    for (const k of RESTART_SETTINGS) assert.match(props[`poet.${k}`]!.markdownDescription!, /restart/i, k);
+  });
+
+  it('contributes the Dana language and grammar with the files present', () => {
+    assert.equal(c.languages[0].id, LANGUAGE_ID);
+    assert.deepEqual(c.languages[0].extensions, ['.na']);
+    assert.deepEqual(c.languages[0].aliases, ['Dana', 'dana']);
+    assert.equal(c.grammars[0].scopeName, 'source.dana');
+    assert.ok(existsSync(join(root, c.languages[0].configuration)), c.languages[0].configuration);
+    assert.ok(existsSync(join(root, c.grammars[0].path)), c.grammars[0].path);
+  });
+
+  it('activates lazily, declares trust and virtual-workspace support, and points main at the bundle', () => {
+    assert.ok(!pkg.activationEvents.includes('*'));
+    assert.ok(pkg.activationEvents.includes('onLanguage:dana'));
+    assert.ok(pkg.activationEvents.includes('onLanguage:python'));
+    assert.equal(pkg.main, './dist/extension.js');
+    assert.equal(pkg.capabilities.virtualWorkspaces.supported, false);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    assert.ok(existsSync(join(root, pkg.icon)));
+  });
+
+  it('ships only what the extension needs (.vscodeignore)', () => {
+    const lines = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.equal(lines[0], '**', 'everything is excluded first');
+    const shipped = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    for (const p of shipped) assert.doesNotMatch(p, /\.map$|\.ts$|^test|node_modules/, p);
+    assert.ok(shipped.includes('dist/extension.js') && shipped.includes('dist/server.js'));
+    assert.ok(shipped.includes(c.grammars[0].path.replace(/^\.\//, '')));
+  });
+});
