@@ -55,8 +55,12 @@ export class Lexer {
   private readonly queue: Token[] = [];
   private done = false;
 
-  /** `start`: where to begin (a line start), e.g. to resume after a syntax error. */
-  constructor(text: string, start = 0) {
+  /**
+   * `start`: where to begin (a line start), e.g. to resume after a syntax error. `flat`: for
+   * tolerant scanning of broken code: every newline is a NEWLINE token, brackets are not
+   * tracked, no INDENT/DEDENT.
+   */
+  constructor(text: string, start = 0, private readonly flat = false) {
     this.text = text;
     this.pos = start;
     const last = text.charCodeAt(text.length - 1);
@@ -142,7 +146,7 @@ export class Lexer {
       const ch = s[start]!;
       if (ONE_CHAR_OPS.includes(ch)) {
         this.pos = start + 1;
-        if (ch === '(' || ch === '[' || ch === '{') this.depth++;
+        if (this.flat) { /* brackets not tracked */ } else if (ch === '(' || ch === '[' || ch === '{') this.depth++;
         else if ((ch === ')' || ch === ']' || ch === '}') && this.depth > 0) this.depth--;
         return { type: 'op', value: ch, start, end: start + 1 };
       }
@@ -178,6 +182,7 @@ export class Lexer {
       }
     }
     this.pos = j;
+    if (this.flat) return { type: 'newline', value: '', start, end: start + 1 };
     if (this.depth > 0) return null;
     let width = 0;
     for (let k = lineStart; k < j; k++) width += s.charCodeAt(k) === 9 ? 8 : 1;

@@ -45,6 +45,8 @@ export class Parser {
   private readonly lex: Lexer;
   private tok: Token;
   private prevEnd: number;
+  /** End of the last consumed token that is real text (not NEWLINE/INDENT/DEDENT). */
+  private lastRealEnd: number;
   private depth = 0;
   /** A primary already parsed by a caller, handed back by the next parseAtom (see `{(`). */
   private injected: A.Expr | null = null;
@@ -54,6 +56,7 @@ export class Parser {
   constructor(readonly text: string, private readonly lines: LineIndex, start = 0) {
     this.lex = new Lexer(text, start);
     this.prevEnd = start;
+    this.lastRealEnd = start;
     this.tok = this.lex.next();
   }
 
@@ -62,9 +65,15 @@ export class Parser {
   private advance(): Token {
     const t = this.tok;
     this.prevEnd = t.end;
+    if (t.type !== 'newline' && t.type !== 'indent' && t.type !== 'dedent' && t.type !== 'eof') this.lastRealEnd = t.end;
     this.lineStart = t.type === 'newline' || t.type === 'indent' || t.type === 'dedent';
     this.tok = this.lex.next();
     return t;
+  }
+
+  /** The current token's type (a call, so TypeScript does not narrow it across advance()). */
+  private ty(): Token['type'] {
+    return this.tok.type;
   }
 
   private isOp(v: string): boolean {
@@ -135,7 +144,7 @@ export class Parser {
   }
 
   private loc(start: number): A.Loc {
-    return { start, end: this.prevEnd };
+    return { start, end: this.lastRealEnd };
   }
 
   // ---------- program ----------
@@ -358,11 +367,11 @@ export class Parser {
     this.advance();
     const start = this.tok.start;
     const body: A.Stmt[] = [];
-    while (this.tok.type !== 'dedent') {
-      if (this.tok.type === 'eof') this.fail(['dedent']);
+    while (this.ty() !== 'dedent') {
+      if (this.ty() === 'eof') this.fail(['dedent']);
       body.push(this.parseStatement());
     }
-    const end = this.prevEnd;
+    const end = this.lastRealEnd;
     this.advance();
     this.leave();
     return { body, comment, loc: { start, end } };
@@ -658,7 +667,7 @@ export class Parser {
     const members: A.Definition['members'] = [];
     // The first member fixes the body's shape (struct-like or interface), as in Dana's grammar.
     let shape: 'struct' | 'interface' | null = null;
-    while (this.tok.type !== 'dedent' || members.length === 0) {
+    while (this.ty() !== 'dedent' || members.length === 0) {
       const t = this.tok;
       const ms = t.start;
       if (t.type === 'comment' && shape !== 'struct') {
@@ -700,7 +709,7 @@ export class Parser {
           if (c !== undefined) m.comment = c;
           members.push(m);
           this.expectNewline();
-        } else if ((this.tok.type === 'newline' || this.tok.type === 'comment') && shape !== 'struct') {
+        } else if ((this.ty() === 'newline' || this.ty() === 'comment') && shape !== 'struct') {
           shape = 'interface';
           const m: A.Embedded = { kind: 'embed', name: t.value, loc: this.loc(ms) };
           const c = this.optComment();
@@ -745,7 +754,7 @@ export class Parser {
     this.advance();
     const docstring = this.parseDocstringOpt();
     const fields: A.SingletonAgent['fields'] = [];
-    while (this.tok.type !== 'dedent') {
+    while (this.ty() !== 'dedent') {
       const ft = this.expectName('a field (name = value)');
       this.expectOp('=');
       const value = this.parseExpr();
@@ -878,7 +887,7 @@ export class Parser {
       m.lastIndex = t.end;
       if (m.exec(src)) {
         this.lex.resumeAt(m.lastIndex);
-        this.prevEnd = m.lastIndex;
+        this.prevEnd = this.lastRealEnd = m.lastIndex;
         this.lineStart = false;
         this.tok = this.lex.next();
         return 'is not';
@@ -891,7 +900,7 @@ export class Parser {
       m.lastIndex = t.start;
       if (m.exec(src)) {
         this.lex.resumeAt(m.lastIndex);
-        this.prevEnd = m.lastIndex;
+        this.prevEnd = this.lastRealEnd = m.lastIndex;
         this.lineStart = false;
         this.tok = this.lex.next();
         return 'not in';
@@ -989,7 +998,7 @@ export class Parser {
       } else {
         return e;
       }
-      e.loc!.end = this.prevEnd;
+      e.loc!.end = this.lastRealEnd;
     }
   }
 
