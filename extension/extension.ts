@@ -11,7 +11,7 @@ import { StatusBar } from './ui/statusBar';
 import { CursorContext, languageOf } from './editor/functions';
 import { StoreDocuments, STORE_SCHEME } from './editor/storeDocuments';
 import { coreCommands, type CoreState } from './commands/core';
-import { registerCommands, type CommandTable } from './commands/table';
+import { lazyTable, registerCommands, type CommandTable } from './commands/table';
 import { createApi, type PoetApi } from './api';
 import { readSettings, restartNeeded } from './config/settings';
 import { Commands, ContextKeys, Settings, Views } from '../shared/ids';
@@ -19,9 +19,11 @@ import { runTestsIfRequested } from './testing/hook';
 
 let backendRef: Backend | undefined;
 
-/** Extra command handlers from other parts (the learning commands). One line each. */
-function extraCommands(_services: PoetServices): CommandTable {
-  return {};
+/** Extra command handlers from other parts, loaded on first use. One line each. */
+function extraCommands(services: PoetServices): CommandTable {
+  return {
+    ...lazyTable([Commands.giveFeedback, Commands.trainNow, Commands.showMetrics], () => (require('./learning/commands') as typeof import('./learning/commands')).learningCommands(services)),
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): PoetApi {

@@ -56,6 +56,7 @@ export const TreeContext = {
   version: 'poetVersion',
   currentVersion: 'poetVersion.current',
   file: 'poetFile',
+  execution: 'poetExecution',
   message: 'poetMessage',
 } as const;
 

@@ -26,3 +26,21 @@ export function registerCommands(context: vscode.ExtensionContext, services: Poe
     );
   }
 }
+
+/**
+ * Handlers for `ids` that load their module on first use: the table is built by `load()` the
+ * first time one of them runs. Keeps big modules (zod schemas, webviews) out of activation.
+ */
+export function lazyTable(ids: readonly string[], load: () => CommandTable): CommandTable {
+  let table: CommandTable | undefined;
+  const entries = ids.map((id) => [
+    id,
+    (...args: unknown[]) => {
+      table ??= load();
+      const handler = table[id];
+      if (!handler) throw new Error(`The command ${id} is not available in this build of POET.`);
+      return handler(...args);
+    },
+  ]);
+  return Object.fromEntries(entries) as CommandTable;
+}

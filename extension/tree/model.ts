@@ -6,8 +6,9 @@
 //     function                    icon by status; "v3 · 12 runs · 92% ✓" or "v3"
 //       version                   current one marked; "2026-11-26 14:30 · source changed"
 //         enhanced.na / metadata.json   open on click
+//         ✓ 2026-11-26 14:31:07         recorded executions, newest first (feedback attaches here)
 import type { FunctionDetailResponse, FunctionSummary, VersionSummary } from '../../shared/contract/api';
-import type { FunctionMetrics, VersionMetrics } from '../../shared/contract/learning';
+import type { ExecutionSummary, FunctionMetrics, VersionMetrics } from '../../shared/contract/learning';
 import { Commands, TreeContext } from '../../shared/ids';
 
 export interface FolderRef {
@@ -18,7 +19,7 @@ export interface FolderRef {
   path: string;
 }
 
-export type NodeKind = 'folder' | 'function' | 'version' | 'file' | 'message';
+export type NodeKind = 'folder' | 'function' | 'version' | 'file' | 'execution' | 'message';
 
 export interface TreeNode {
   /** Stable across refreshes, so VS Code keeps expansion and selection. */
@@ -41,6 +42,8 @@ export interface TreeNode {
   /** Workspace-relative POSIX path of the source file (function nodes) or of the stored file (file nodes). */
   sourceFile?: string | null;
   filePath?: string;
+  /** Execution nodes: the recorded run's id (Give Feedback attaches to it). */
+  executionId?: string;
   /** The command a click runs, with its arguments. */
   command?: { command: string; title: string; arguments: unknown[] };
 }
@@ -101,16 +104,19 @@ export function functionIcon(fn: Pick<FunctionSummary, 'current_version'>, metri
   return { id: 'symbol-function' };
 }
 
-/** `2026-11-26 14:30 · source changed` (the date in the given time zone offset, UTC by default). */
+/** `2026-11-26 14:30` (or with seconds) in the given time zone offset (minutes behind UTC); the input when it is no date. */
+export function localDateTime(iso: string, tzOffsetMinutes = 0, seconds = false): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const d = new Date(t - tzOffsetMinutes * 60_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const hm = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}${seconds ? `:${p(d.getUTCSeconds())}` : ''}`;
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${hm}`;
+}
+
+/** `2026-11-26 14:30 · source changed` (UTC unless given the offset). */
 export function versionDescription(v: Pick<VersionSummary, 'created_at' | 'reason'>, tzOffsetMinutes = 0): string {
-  const t = Date.parse(v.created_at);
-  let when = v.created_at;
-  if (!Number.isNaN(t)) {
-    const d = new Date(t - tzOffsetMinutes * 60_000);
-    const p = (n: number) => String(n).padStart(2, '0');
-    when = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
-  }
-  return `${when} · ${REASONS[v.reason] ?? v.reason}`;
+  return `${localDateTime(v.created_at, tzOffsetMinutes)} · ${REASONS[v.reason] ?? v.reason}`;
 }
 
 export function functionNode(folder: FolderRef, fn: FunctionSummary, metrics?: FunctionMetrics): TreeNode {
@@ -159,7 +165,8 @@ export function versionNodes(folder: FolderRef, fn: FunctionDetailResponse, metr
       ].filter(Boolean).join('\n'),
       contextValue: current ? TreeContext.currentVersion : TreeContext.version,
       icon: current ? { id: 'pass', color: 'charts.green' } : { id: 'history' },
-      collapsible: v.files.length ? ('collapsed' as const) : ('none' as const),
+      // Files, then recorded executions.
+      collapsible: 'collapsed' as const,
       folder,
       key: fn.key,
       functionName: fn.name,
@@ -187,6 +194,41 @@ export function fileNodes(folder: FolderRef, fn: Pick<FunctionDetailResponse, 'k
       version: v.version,
       filePath: file,
       command: { command: Commands.openStoredFile, title: 'Open', arguments: [{ folderUri: folder.uri, filePath: file }] },
+    };
+  });
+}
+
+function fmtMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** Recorded runs of a version, newest first, as the service lists them. */
+export function executionNodes(
+  folder: FolderRef,
+  fn: Pick<FunctionDetailResponse, 'key' | 'name'>,
+  version: string,
+  executions: readonly ExecutionSummary[],
+  tzOffsetMinutes = 0,
+): TreeNode[] {
+  return executions.map((e) => {
+    const ok = e.status === 'success';
+    const when = localDateTime(e.started_at, tzOffsetMinutes, true);
+    const parts = [fmtMs(e.duration_ms), `${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`];
+    if (e.feedback_count) parts.push(`${e.feedback_count} feedback`);
+    return {
+      id: `exec:${folder.uri}#${fn.key}@${version}/${e.execution_id}`,
+      kind: 'execution' as const,
+      label: `${ok ? '✓' : '✗'} ${when}`,
+      description: parts.join(' · '),
+      tooltip: [`Execution ${e.execution_id}`, `Inputs: ${e.inputs_preview}`, ok ? `Output: ${e.output_preview ?? '—'}` : `Error: ${e.error ?? 'unknown'}`].join('\n'),
+      contextValue: TreeContext.execution,
+      icon: ok ? { id: 'pass', color: 'testing.iconPassed' } : { id: 'error', color: 'testing.iconFailed' },
+      collapsible: 'none' as const,
+      folder,
+      key: fn.key,
+      functionName: fn.name,
+      version,
+      executionId: e.execution_id,
     };
   });
 }

@@ -6,11 +6,14 @@ import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contr
 import type { FunctionMetrics } from '../../shared/contract/learning';
 import { ContextKeys } from '../../shared/ids';
 import type { PoetServices } from '../services';
-import { fileNodes, folderNode, functionNodes, messageNode, versionNodes, type FolderRef, type TreeNode, type TreeSnapshot } from './model';
+import { executionNodes, fileNodes, folderNode, functionNodes, messageNode, versionNodes, type FolderRef, type TreeNode, type TreeSnapshot } from './model';
 import { Commands } from '../../shared/ids';
 
 const describeError: typeof import('../client/errors').describeError = (err, ctx) =>
   (require('../client/errors') as typeof import('../client/errors')).describeError(err, ctx);
+
+/** Executions listed under a version; the metrics view shows them all. */
+const EXECUTIONS_SHOWN = 20;
 
 interface FolderData {
   functions: FunctionSummary[];
@@ -81,7 +84,8 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       case 'version': {
         const d = await this.detail(n.folder, n.key!).catch(() => undefined);
         const v = d?.versions.find((x) => x.version === n.version);
-        return d && v ? fileNodes(n.folder, d, v) : [];
+        if (!d || !v) return [];
+        return [...fileNodes(n.folder, d, v), ...(await this.executions(n.folder, d, v.version))];
       }
       default:
         return [];
@@ -149,6 +153,18 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       const msg = err instanceof Error && !('info' in err) ? err.message : describeError(err, { remote: this.services.isRemote() }).message;
       this.services.log.warn(`Functions view (${folder.name}): ${msg}`);
       return { functions: [], metrics: new Map(), error: msg };
+    }
+  }
+
+  /** The newest recorded runs of a version; none when the service has no learning endpoints. */
+  private async executions(folder: FolderRef, fn: FunctionDetailResponse, version: string): Promise<TreeNode[]> {
+    try {
+      const h = await this.services.handle(folder);
+      const { ExecutionListSchema, learningPaths } = require('../../shared/contract/learning') as typeof import('../../shared/contract/learning');
+      const list = await h.client.call('GET', learningPaths.functionExecutions(fn.key, version, EXECUTIONS_SHOWN), ExecutionListSchema, undefined, { timeoutMs: 5000 });
+      return executionNodes(folder, fn, version, list.executions, new Date().getTimezoneOffset());
+    } catch {
+      return [];
     }
   }
 

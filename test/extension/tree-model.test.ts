@@ -90,3 +90,22 @@ describe('extension tree model', () => {
     assert.equal(n.label, 'ws');
   });
 });
+
+describe('extension tree model: executions', () => {
+  it('lists a version\'s recorded runs with status, duration, attempts and feedback', async () => {
+    const { executionNodes } = await import('../../extension/tree/model');
+    const { resolveTarget } = await import('../../extension/commands/args');
+    const runs = [
+      { execution_id: 'e2', version: 'v2', started_at: '2026-11-26T14:31:07.250Z', status: 'error' as const, duration_ms: 30012, attempts: 3, error: 'TimeoutError', inputs_preview: '{"x":1}', output_preview: null, feedback_count: 0 },
+      { execution_id: 'e1', version: 'v2', started_at: '2026-11-26T14:30:00.000Z', status: 'success' as const, duration_ms: 120.4, attempts: 1, inputs_preview: '{"x":2}', output_preview: '4', feedback_count: 2 },
+    ];
+    const nodes = executionNodes(folder, withdrawDetail, 'v2', runs);
+    assert.deepEqual(nodes.map((n) => n.label), ['✗ 2026-11-26 14:31:07', '✓ 2026-11-26 14:30:00']);
+    assert.deepEqual(nodes.map((n) => n.description), ['30.0 s · 3 attempts', '120 ms · 1 attempt · 2 feedback']);
+    assert.equal(nodes[0]!.contextValue, TreeContext.execution);
+    assert.match(nodes[0]!.tooltip!, /Error: TimeoutError/);
+    assert.equal(nodes[1]!.executionId, 'e1');
+    // Give Feedback on an execution node resolves to its function and version.
+    assert.deepEqual(resolveTarget([nodes[1]]), { kind: 'stored', folderUri: folder.uri, key: 'withdraw', functionName: 'withdraw', version: 'v2' });
+  });
+});
