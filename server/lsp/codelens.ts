@@ -1,0 +1,59 @@
+// CodeLenses above functions: `POET: Enhance` where nothing is stored yet, else the current
+// version and what is known about it (`POET v3 · 92% ✓ · 👎 2`).
+import type { CodeLens } from 'vscode-languageserver/node';
+import { Commands } from '../../shared/ids';
+import type { CodeLensMode } from '../../shared/lsp-protocol';
+import { functionTextHash } from '../../shared/source/hash';
+import { poetDecorator, qualifiedName } from '../../shared/source/locate';
+import type { FunctionModel } from '../../shared/source/model';
+import { toLspRange, type ParsedDocument } from './documents';
+import { metricsParts, type FunctionMetricsSummary } from './status';
+import { matchStored, type StoredFunction } from './storage-index';
+
+export interface LensContext {
+  mode: CodeLensMode;
+  /** Enhanced functions of the document's folder. */
+  stored: readonly StoredFunction[];
+  /** The document's workspace-relative POSIX path; undefined outside any folder. */
+  sourceFile: string | undefined;
+  folderUri: string | undefined;
+  metrics: (key: string, version: string) => Promise<FunctionMetricsSummary | undefined>;
+}
+
+/** Functions that get a lens in this mode. Declarative defs cannot be decorated or enhanced. */
+export function lensFunctions(functions: readonly FunctionModel[], mode: CodeLensMode): FunctionModel[] {
+  if (mode === 'off') return [];
+  return functions.filter((fn) => fn.kind !== 'declarative' && (mode === 'all' || poetDecorator(fn) !== undefined));
+}
+
+/** True when the stored version was generated from other text than the function has now. */
+export function isStale(fn: FunctionModel, stored: StoredFunction): boolean {
+  const recorded = stored.metadata?.function_hash;
+  return recorded !== undefined && recorded !== functionTextHash(fn.source);
+}
+
+export async function codeLenses(pd: ParsedDocument, ctx: LensContext): Promise<CodeLens[]> {
+  const uri = pd.doc.uri;
+  return Promise.all(
+    lensFunctions(pd.parsed.functions, ctx.mode).map(async (fn): Promise<CodeLens> => {
+      const start = toLspRange(pd.doc, fn.range).start;
+      const range = { start, end: start };
+      const name = qualifiedName(fn);
+      const enhance = { title: 'POET: Enhance', command: Commands.enhanceFunction, arguments: [uri, name] };
+      const stored = matchStored(ctx.stored, fn.name, ctx.sourceFile);
+      if (!stored) return { range, command: enhance };
+      const parts = [`POET ${stored.version}`, ...metricsParts(await ctx.metrics(stored.key, stored.version))];
+      if (isStale(fn, stored)) {
+        return { range, command: { ...enhance, title: `${parts.join(' · ')} · source changed: Enhance` } };
+      }
+      return {
+        range,
+        command: {
+          title: parts.join(' · '),
+          command: Commands.openEnhanced,
+          arguments: [{ folderUri: ctx.folderUri, key: stored.key, functionName: stored.functionName, version: stored.version }],
+        },
+      };
+    }),
+  );
+}

@@ -1,0 +1,248 @@
+// The language server: wires the connection to the documents, the per-folder HTTP services
+// and the feature functions (each in its own file, pure where possible).
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import type { Logger } from 'pino';
+import {
+  ServiceReadyNotification,
+  ServiceStateRequest,
+  ServiceStatusNotification,
+  StorageChangedNotification,
+  type PoetInitializationOptions,
+} from '../../shared/lsp-protocol';
+import { relativePosix, folderFromUri, folderOf, uriToPath, type Folder } from './workspaces';
+import { Documents, type ParsedDocument } from './documents';
+import { SettingsStore, settingsLayer } from './settings';
+import { ServiceManager } from './services';
+import { StorageIndex, matchStored } from './storage-index';
+import { CachedMetrics, serviceMetricsSource } from './status';
+import { DomainContexts } from './domains';
+import { computeDiagnostics, type DiagnosticData } from './diagnostics';
+import { codeLenses } from './codelens';
+import { hover } from './hover';
+import { poetCompletions } from './completion';
+import { documentSymbols } from './symbols';
+
+export interface ServerOptions {
+  token: string;
+  /** From POET_PORT; initializationOptions.port wins. */
+  envPort: number | undefined;
+  logger: Logger;
+  /** Debounce of diagnostics after a change. */
+  diagnosticsDelayMs?: number;
+}
+
+export function createPoetServer(connection: Connection, opts: ServerOptions): { dispose(): Promise<void> } {
+  const documents = new Documents();
+  const domains = new DomainContexts();
+  let folders: Folder[] = [];
+  let settings: SettingsStore;
+  let services: ServiceManager | undefined;
+  let canRefreshLenses = false;
+  const log = (m: string): void => connection.console.log(m);
+
+  const metrics = new CachedMetrics(serviceMetricsSource((ws) => services?.endpoint(ws)));
+  const storage = new StorageIndex((workspace) => {
+    metrics.invalidate(workspace);
+    domains.invalidate(workspace);
+    const folder = folders.find((f) => f.fsPath === workspace);
+    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (folder) void connection.sendNotification(StorageChangedNotification.type, { workspace, folderUri: folder.uri });
+    // user-defined domains may have changed what is valid
+    for (const d of documents.all()) scheduleDiagnostics(d.uri, 0);
+  });
+
+  const folderOfDoc = (uri: string): Folder | undefined => {
+    const p = uriToPath(uri);
+    return p ? folderOf(folders, p) : undefined;
+  };
+
+  // ------------------------------------------------------------ lifecycle
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const init = (params.initializationOptions ?? {}) as PoetInitializationOptions;
+    const ws = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+    folders = ws.map((f) => folderFromUri(f.uri, f.name || undefined)).filter((f): f is Folder => f !== undefined);
+    const caps = params.capabilities;
+    settings = new SettingsStore(connection, !!caps.workspace?.configuration, init.settings);
+    canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
+    const port = typeof init.port === 'number' && Number.isInteger(init.port) ? init.port : (opts.envPort ?? 0);
+    if (init.startService !== false) {
+      services = new ServiceManager(
+        { token: opts.token, port, logger: opts.logger },
+        {
+          ready: (p) => void connection.sendNotification(ServiceReadyNotification.type, p),
+          status: (state, message, folder) =>
+            void connection.sendNotification(ServiceStatusNotification.type, {
+              state,
+              ...(message ? { message } : {}),
+              ...(folder ? { workspace: folder.fsPath, folderUri: folder.uri } : {}),
+            }),
+          log,
+        },
+      );
+    }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeLensProvider: { resolveProvider: false },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['(', ',', ' ', '"', "'"], resolveProvider: false },
+        documentSymbolProvider: { label: 'POET' },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'poet-language-server' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'poet' }).catch(() => undefined);
+    if (folders.length === 0) log('POET: no workspace folder is open; the HTTP service starts when one is added.');
+    for (const f of folders) {
+      storage.watch(f.fsPath);
+      void services?.start(f);
+    }
+    connection.workspace.onDidChangeWorkspaceFolders((e) => {
+      for (const r of e.removed) {
+        const f = folders.find((x) => x.uri === r.uri);
+        folders = folders.filter((x) => x.uri !== r.uri);
+        if (f) storage.unwatch(f.fsPath);
+        void services?.stop(r.uri);
+      }
+      for (const a of e.added) {
+        const f = folderFromUri(a.uri, a.name);
+        if (!f || folders.some((x) => x.uri === f.uri)) continue;
+        folders.push(f);
+        storage.watch(f.fsPath);
+        void services?.start(f);
+      }
+    });
+  });
+
+  connection.onRequest(ServiceStateRequest.type, () => services?.snapshot() ?? { state: 'stopped', message: 'The service is disabled (a remote service is configured).', services: [], errors: [] });
+
+  const closeAll = async (): Promise<void> => {
+    storage.dispose();
+    await services?.stopAll();
+  };
+  connection.onShutdown(async () => {
+    log('POET: shutting down');
+    await closeAll();
+  });
+
+  // ------------------------------------------------------------ diagnostics
+
+  const timers = new Map<string, NodeJS.Timeout>();
+  const delay = opts.diagnosticsDelayMs ?? 250;
+  const publish = async (uri: string): Promise<void> => {
+    const pd = documents.parsed(uri);
+    if (!pd) return;
+    const version = pd.doc.version;
+    const s = await settings.get(uri);
+    const diagnostics = computeDiagnostics(pd, domains.get(folderOfDoc(uri)?.fsPath), [settingsLayer(s)]);
+    if (documents.get(uri)?.version !== version) return; // superseded by a newer edit
+    await connection.sendDiagnostics({ uri, version, diagnostics });
+  };
+  function scheduleDiagnostics(uri: string, ms = delay): void {
+    clearTimeout(timers.get(uri));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        publish(uri).catch((err: unknown) => log(`POET: diagnostics for ${uri} failed: ${(err as Error).stack ?? String(err)}`));
+      }, ms),
+    );
+  }
+  documents.manager.onDidOpen((e) => scheduleDiagnostics(e.document.uri, 0));
+  documents.manager.onDidChangeContent((e) => scheduleDiagnostics(e.document.uri));
+  documents.manager.onDidClose((e) => {
+    clearTimeout(timers.get(e.document.uri));
+    timers.delete(e.document.uri);
+    settings.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+  connection.onDidChangeConfiguration((e) => {
+    settings.changed(e.settings);
+    for (const d of documents.all()) scheduleDiagnostics(d.uri, 0);
+    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  });
+
+  connection.onCodeAction((params) => {
+    const actions: CodeAction[] = [];
+    for (const d of params.context.diagnostics) {
+      const data = d.data as DiagnosticData | undefined;
+      if (d.source !== 'poet' || !data?.suggestion) continue;
+      actions.push({
+        title: `Change to ${data.suggestion}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: { changes: { [params.textDocument.uri]: [{ range: d.range, newText: data.suggestion }] } },
+      });
+    }
+    return actions;
+  });
+
+  // ------------------------------------------------------------ features
+
+  const storedFor = async (pd: ParsedDocument) => {
+    const folder = folderOfDoc(pd.doc.uri);
+    const fsPath = uriToPath(pd.doc.uri);
+    return {
+      folder,
+      sourceFile: folder && fsPath ? relativePosix(folder, fsPath) : undefined,
+      stored: folder ? await storage.functions(folder.fsPath) : [],
+    };
+  };
+
+  connection.onCodeLens(async (params) => {
+    const pd = documents.parsed(params.textDocument.uri);
+    if (!pd) return [];
+    const s = await settings.get(pd.doc.uri);
+    if (s.codeLens === 'off') return [];
+    const { folder, sourceFile, stored } = await storedFor(pd);
+    return codeLenses(pd, {
+      mode: s.codeLens,
+      stored,
+      sourceFile,
+      folderUri: folder?.uri,
+      metrics: (key, version) => (folder ? metrics.get(folder.fsPath, key, version) : Promise.resolve(undefined)),
+    });
+  });
+
+  connection.onHover(async (params) => {
+    const pd = documents.parsed(params.textDocument.uri);
+    if (!pd) return null;
+    const s = await settings.get(pd.doc.uri);
+    const { folder, sourceFile, stored } = await storedFor(pd);
+    return hover(pd, params.position, {
+      ctx: domains.get(folder?.fsPath),
+      settings: settingsLayer(s),
+      stored: async (fn) => matchStored(stored, fn.name, sourceFile),
+      metrics: (key, version) => (folder ? metrics.get(folder.fsPath, key, version) : Promise.resolve(undefined)),
+    });
+  });
+
+  connection.onCompletion(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const s = await settings.get(doc.uri);
+    return poetCompletions(doc, doc.offsetAt(params.position), domains.get(folderOfDoc(doc.uri)?.fsPath), s.defaultDomain);
+  });
+
+  connection.onDocumentSymbol((params) => {
+    const pd = documents.parsed(params.textDocument.uri);
+    return pd ? documentSymbols(pd) : [];
+  });
+
+  documents.manager.listen(connection);
+  return { dispose: closeAll };
+}

@@ -1,0 +1,95 @@
+// One POET HTTP service per workspace folder, in this process. Started on initialize (and
+// when folders are added), reported to the client with poet/serviceReady, closed on
+// shutdown. A folder whose service cannot start is reported with poet/serviceStatus
+// `error`; the language features keep working without it.
+import type { Logger } from 'pino';
+import type { ServiceReadyParams, ServiceState, ServiceStateResult } from '../../shared/lsp-protocol';
+import { startService, type ServiceHandle } from '../service/start';
+import type { Folder } from './workspaces';
+
+export interface ServiceEvents {
+  ready(p: ServiceReadyParams): void;
+  status(state: ServiceState, message?: string, folder?: Folder): void;
+  log(message: string): void;
+}
+
+type Entry =
+  | { state: 'starting'; folder: Folder; started: Promise<void> }
+  | { state: 'ready'; folder: Folder; handle: ServiceHandle; info: ServiceReadyParams }
+  | { state: 'error'; folder: Folder; message: string };
+
+/** Why a service did not start, in words a person can act on. */
+export function startFailureMessage(err: unknown, folder: Folder, port: number): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EADDRINUSE') return `Port ${port} on 127.0.0.1 is in use; set "poet.service.port" to 0 (a free port) or to another port, then restart the service.`;
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') {
+    return `POET may not ${e.syscall === 'listen' ? `listen on port ${port}` : `write into ${folder.fsPath}/.dana/poet`} (${e.code}). Check the folder's permissions or the port setting.`;
+  }
+  return `The POET service for ${folder.fsPath} did not start: ${e?.message ?? String(err)}`;
+}
+
+export class ServiceManager {
+  private readonly entries = new Map<string, Entry>();
+  private firstPortUsed = false;
+
+  constructor(
+    private readonly opts: { token: string; port: number; logger: Logger },
+    private readonly events: ServiceEvents,
+  ) {}
+
+  /** Starts the folder's service; resolves when it listens or failed (never rejects). */
+  start(folder: Folder): Promise<void> {
+    const existing = this.entries.get(folder.uri);
+    if (existing?.state === 'starting') return existing.started;
+    if (existing?.state === 'ready') return Promise.resolve();
+    // A fixed port can only serve one folder; the others take free ports.
+    const port = this.firstPortUsed ? 0 : this.opts.port;
+    this.firstPortUsed = true;
+    this.events.status('starting', undefined, folder);
+    const started = startService({ workspace: folder.fsPath, host: '127.0.0.1', port, token: this.opts.token, logger: this.opts.logger.child({ folder: folder.name }) }).then(
+      (handle) => {
+        if (this.entries.get(folder.uri)?.state !== 'starting') {
+          void handle.close(); // the folder was removed (or we shut down) meanwhile
+          return;
+        }
+        const info: ServiceReadyParams = { url: handle.url, port: handle.port, workspace: folder.fsPath, folderUri: folder.uri };
+        this.entries.set(folder.uri, { state: 'ready', folder, handle, info });
+        this.events.log(`POET service for ${folder.fsPath} listening on ${handle.url}`);
+        this.events.ready(info);
+        this.events.status('ready', undefined, folder);
+      },
+      (err: unknown) => {
+        const message = startFailureMessage(err, folder, port);
+        if (this.entries.get(folder.uri)?.state === 'starting') this.entries.set(folder.uri, { state: 'error', folder, message });
+        this.events.log(message);
+        this.events.status('error', message, folder);
+      },
+    );
+    this.entries.set(folder.uri, { state: 'starting', folder, started });
+    return started;
+  }
+
+  async stop(folderUri: string): Promise<void> {
+    const e = this.entries.get(folderUri);
+    this.entries.delete(folderUri);
+    if (e?.state === 'ready') await e.handle.close();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.entries.keys()].map((uri) => this.stop(uri)));
+  }
+
+  /** URL and token of the folder's running service, for in-process reads (metrics). */
+  endpoint(workspace: string): { url: string; token: string } | undefined {
+    for (const e of this.entries.values()) if (e.state === 'ready' && e.folder.fsPath === workspace) return { url: e.handle.url, token: this.opts.token };
+    return undefined;
+  }
+
+  snapshot(): ServiceStateResult {
+    const all = [...this.entries.values()];
+    const services = all.flatMap((e) => (e.state === 'ready' ? [e.info] : []));
+    const errors = all.flatMap((e) => (e.state === 'error' ? [{ workspace: e.folder.fsPath, folderUri: e.folder.uri, message: e.message }] : []));
+    const state: ServiceState = all.length === 0 ? 'stopped' : all.some((e) => e.state === 'starting') ? 'starting' : errors.length ? 'error' : 'ready';
+    return { state, ...(errors.length ? { message: errors.map((e) => e.message).join(' ') } : {}), services, errors };
+  }
+}

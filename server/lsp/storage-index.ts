@@ -1,0 +1,144 @@
+// A read-only view of a workspace folder's `.dana/poet/functions/`: which functions are
+// enhanced, their current version and its metadata. The service is the only writer; this
+// reads what is on disk (also what another tool or a `git checkout` put there), caches it
+// per folder, and forgets the cache when a watcher reports a change.
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
+import { PoetStore } from '../storage/store';
+
+export interface StoredFunction {
+  key: string;
+  functionName: string;
+  /** The version `current` points at. */
+  version: string;
+  /** Every version on disk, oldest first. */
+  versions: string[];
+  /** Workspace-relative POSIX path of the source file, when known. */
+  sourceFile: string | null;
+  /** Metadata of the current version; undefined when it is missing or unreadable. */
+  metadata: VersionMetadata | undefined;
+}
+
+export function poetRoot(workspace: string): string {
+  return path.join(workspace, '.dana', 'poet');
+}
+
+/**
+ * Every enhanced function of a workspace folder, read through the service's own store
+ * (read-only calls), with the current version's metadata.
+ */
+export async function readStoredFunctions(workspace: string): Promise<StoredFunction[]> {
+  const store = new PoetStore(workspace);
+  let rows: FunctionSummary[];
+  try {
+    rows = await store.listFunctions();
+  } catch {
+    return [];
+  }
+  const out = await Promise.all(
+    rows.map(async (row): Promise<StoredFunction | undefined> => {
+      if (!row.current_version) return undefined;
+      const metadata = await store.readMetadata(row.key, row.current_version).catch(() => undefined);
+      return { key: row.key, functionName: row.name, version: row.current_version, versions: row.versions, sourceFile: row.source_file, metadata };
+    }),
+  );
+  return out.filter((f): f is StoredFunction => f !== undefined);
+}
+
+/**
+ * The stored function for a function named `name` in `sourceFile` (workspace-relative POSIX).
+ * A key is a name, or a module-qualified name when two files define the same name, so the
+ * match is by the recorded function name and source file; a record without a source file
+ * matches by name alone.
+ */
+export function matchStored(stored: readonly StoredFunction[], name: string, sourceFile: string | undefined): StoredFunction | undefined {
+  const byName = stored.filter((s) => s.functionName === name || s.key === name);
+  if (sourceFile !== undefined) {
+    const exact = byName.find((s) => s.sourceFile === sourceFile);
+    if (exact) return exact;
+  }
+  return byName.find((s) => !s.sourceFile) ?? (sourceFile === undefined ? byName[0] : undefined);
+}
+
+/** Per-folder cache of readStoredFunctions, dropped by the folder's watcher. */
+export class StorageIndex {
+  private readonly cache = new Map<string, Promise<StoredFunction[]>>();
+  private readonly watchers = new Map<string, { watcher?: FSWatcher; poll?: NodeJS.Timeout; debounce?: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly onChange: (workspace: string) => void,
+    private readonly debounceMs = 200,
+  ) {}
+
+  functions(workspace: string): Promise<StoredFunction[]> {
+    let p = this.cache.get(workspace);
+    if (!p) {
+      p = readStoredFunctions(workspace);
+      this.cache.set(workspace, p);
+    }
+    return p;
+  }
+
+  invalidate(workspace: string): void {
+    this.cache.delete(workspace);
+  }
+
+  /**
+   * Watches `.dana/poet/` of the folder (recursively). Until it exists, checks for it every
+   * 2 s, since the first enhancement creates it.
+   */
+  watch(workspace: string): void {
+    if (this.watchers.has(workspace)) return;
+    const entry: { watcher?: FSWatcher; poll?: NodeJS.Timeout; debounce?: NodeJS.Timeout } = {};
+    this.watchers.set(workspace, entry);
+    const root = poetRoot(workspace);
+    const fire = (): void => {
+      this.invalidate(workspace);
+      clearTimeout(entry.debounce);
+      entry.debounce = setTimeout(() => this.onChange(workspace), this.debounceMs);
+      entry.debounce.unref();
+    };
+    const attach = (): boolean => {
+      try {
+        entry.watcher = watch(root, { recursive: true }, fire);
+        entry.watcher.on('error', () => {
+          // the directory went away (e.g. deleted by git clean): start polling for it again
+          entry.watcher?.close();
+          entry.watcher = undefined;
+          fire();
+          startPolling();
+        });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const startPolling = (): void => {
+      if (entry.poll || !this.watchers.has(workspace)) return;
+      entry.poll = setInterval(() => {
+        if (attach()) {
+          clearInterval(entry.poll);
+          entry.poll = undefined;
+          fire();
+        }
+      }, 2000);
+      entry.poll.unref();
+    };
+    if (!attach()) startPolling();
+  }
+
+  unwatch(workspace: string): void {
+    const e = this.watchers.get(workspace);
+    if (!e) return;
+    e.watcher?.close();
+    clearInterval(e.poll);
+    clearTimeout(e.debounce);
+    this.watchers.delete(workspace);
+    this.cache.delete(workspace);
+  }
+
+  dispose(): void {
+    for (const ws of [...this.watchers.keys()]) this.unwatch(ws);
+  }
+}

@@ -1,0 +1,69 @@
+// The outline: functions nested under their enclosing functions, and the structs / classes
+// that hold methods. The function model records each function's parents by name; a parent
+// that is not itself a function is a struct-like block (struct, resource, … or a Python
+// class), shown as a container spanning its methods.
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
+import type { FunctionModel } from '../../shared/source/model';
+import { toLspRange, type ParsedDocument } from './documents';
+
+function signature(fn: FunctionModel): string {
+  const params = fn.params.map((p) => (p.type ? `${p.name}: ${p.type}` : p.name)).join(', ');
+  const recv = fn.receiver ? `(${fn.receiver.name}${fn.receiver.type ? `: ${fn.receiver.type}` : ''}) ` : '';
+  const prefix = fn.kind === 'sync def' ? 'sync ' : fn.kind === 'async def' ? 'async ' : '';
+  return `${prefix}${recv}(${params})${fn.return_type ? ` -> ${fn.return_type}` : ''}${fn.kind === 'declarative' ? ' = …' : ''}`;
+}
+
+const ZERO = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+export function documentSymbols(pd: ParsedDocument): DocumentSymbol[] {
+  const { doc } = pd;
+  const roots: DocumentSymbol[] = [];
+  /** Qualified name → its symbol; `container` marks struct-like parents made up here. */
+  const byPath = new Map<string, { sym: DocumentSymbol; container: boolean }>();
+  const containerKind = pd.language === 'python' ? SymbolKind.Class : SymbolKind.Struct;
+
+  const childrenOf = (parents: string[]): DocumentSymbol[] => {
+    if (parents.length === 0) return roots;
+    const key = parents.join('.');
+    let entry = byPath.get(key);
+    if (!entry) {
+      // A struct-like parent: it gets the span of its members below.
+      entry = { sym: { name: parents[parents.length - 1]!, kind: containerKind, range: ZERO, selectionRange: ZERO, children: [] }, container: true };
+      byPath.set(key, entry);
+      childrenOf(parents.slice(0, -1)).push(entry.sym);
+    }
+    return (entry.sym.children ??= []);
+  };
+
+  // Outer functions first, so a nested function finds its parent function already there.
+  const ordered = [...pd.parsed.functions].sort((a, b) => a.parents.length - b.parents.length || a.range.start.offset - b.range.start.offset);
+  for (const fn of ordered) {
+    const parentKey = fn.parents.join('.');
+    const inContainer = fn.parents.length > 0 && (byPath.get(parentKey)?.container ?? true);
+    const sym: DocumentSymbol = {
+      name: fn.receiver?.type ? `(${fn.receiver.type}) ${fn.name}` : fn.name,
+      detail: signature(fn),
+      kind: fn.receiver || inContainer ? SymbolKind.Method : SymbolKind.Function,
+      range: toLspRange(doc, fn.range),
+      selectionRange: toLspRange(doc, fn.name_range),
+    };
+    childrenOf(fn.parents).push(sym);
+    const own = [...fn.parents, fn.name].join('.');
+    if (!byPath.has(own)) byPath.set(own, { sym, container: false });
+  }
+
+  for (const { sym, container } of byPath.values()) {
+    if (!container || !sym.children?.length) continue;
+    const starts = sym.children.map((c) => c.range);
+    const first = starts.reduce((a, b) => (b.start.line < a.start.line ? b : a));
+    const last = starts.reduce((a, b) => (b.end.line > a.end.line ? b : a));
+    sym.range = { start: first.start, end: last.end };
+    sym.selectionRange = { start: first.start, end: first.start };
+  }
+  const sort = (syms: DocumentSymbol[]): void => {
+    syms.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    for (const s of syms) if (s.children) sort(s.children);
+  };
+  sort(roots);
+  return roots;
+}

@@ -1,0 +1,333 @@
+// The feature functions on their own: real parses of real text (Dana and Python), a real
+// domain context, no server. The end-to-end behaviour over LSP is in server.test.ts.
+import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { SymbolKind } from 'vscode-languageserver/node';
+import { z } from 'zod';
+import type { ConfigContext, DomainConfigInfo } from '../../shared/config';
+import { functionTextHash } from '../../shared/source/hash';
+import { codeLenses, isStale, lensFunctions } from '../../server/lsp/codelens';
+import { poetCompletionContext, poetCompletions } from '../../server/lsp/completion';
+import { checkPoetDecorator, DiagnosticCodes } from '../../server/lsp/decorator-check';
+import { computeDiagnostics } from '../../server/lsp/diagnostics';
+import { parseDocument, type ParsedDocument } from '../../server/lsp/documents';
+import { hover } from '../../server/lsp/hover';
+import { describeSchema } from '../../server/lsp/poet-keys';
+import { documentSymbols } from '../../server/lsp/symbols';
+import { matchStored, type StoredFunction } from '../../server/lsp/storage-index';
+import { metricsParts } from '../../server/lsp/status';
+import { poetDecorator } from '../../shared/source/locate';
+import { normalizeSettings, settingsLayer } from '../../server/lsp/settings';
+
+/** A small registry with the shapes real domains have: params with ranges. */
+const DOMAINS: Record<string, DomainConfigInfo> = {
+  financial_services: { params: { max_rate: z.number().min(0).max(1), currency: z.string().length(3) } },
+  healthcare: { params: {} },
+};
+const ctx: ConfigContext = {
+  domain: (n) => DOMAINS[n],
+  domainNames: () => ['financial_services', 'healthcare'],
+};
+
+function parse(text: string, ext: 'na' | 'py' = 'na'): ParsedDocument {
+  const doc = TextDocument.create(`file:///ws/m.${ext}`, ext === 'na' ? 'dana' : 'python', 1, text);
+  const pd = parseDocument(doc);
+  assert.ok(pd);
+  return pd;
+}
+const textAt = (pd: ParsedDocument, r: { start: { offset: number }; end: { offset: number } }): string => pd.doc.getText().slice(r.start.offset, r.end.offset);
+
+describe('LSP features (pure)', () => {
+  describe('@poet argument checks', () => {
+    const src = `@poet(domain="financial_services", retrys=2, timeout="slow", retries=11, max_rate=2, backoff={"jitter": 3}, fallback="nope", currency=CUR)
+def f(x: int) -> int:
+    return x
+`;
+    for (const ext of ['na', 'py'] as const) {
+      it(`finds every problem at its argument (${ext})`, () => {
+        const pd = parse(src, ext);
+        const dec = poetDecorator(pd.parsed.functions[0]!)!;
+        const issues = checkPoetDecorator(dec, ctx);
+        const got = issues.map((i) => [i.code, textAt(pd, i.range)]);
+        assert.deepEqual(got, [
+          [DiagnosticCodes.unknownKey, 'retrys'],
+          [DiagnosticCodes.invalidType, '"slow"'],
+          [DiagnosticCodes.outOfRange, '11'],
+          [DiagnosticCodes.outOfRange, '2'],
+          [DiagnosticCodes.outOfRange, '{"jitter": 3}'],
+          [DiagnosticCodes.invalidType, '"nope"'],
+          [DiagnosticCodes.nonLiteral, 'CUR'],
+        ]);
+        assert.equal(issues[0]!.suggestion, 'retries');
+        assert.match(issues[0]!.message, /Did you mean "retries"\?/);
+      });
+    }
+
+    it('suggests a domain for a misspelt one, on the string itself', () => {
+      const pd = parse('@poet(domain="financal_services")\ndef f(x):\n    return x\n');
+      const [issue, ...rest] = checkPoetDecorator(poetDecorator(pd.parsed.functions[0]!)!, ctx);
+      assert.equal(rest.length, 0);
+      assert.equal(issue!.code, DiagnosticCodes.unknownDomain);
+      assert.equal(textAt(pd, issue!.range), '"financal_services"');
+      assert.equal(issue!.suggestion, '"financial_services"');
+    });
+
+    it('accepts a string domain as the first positional argument, and nothing else positional', () => {
+      const ok = parse('@poet("healthcare", retries=1)\ndef f(x):\n    return x\n');
+      assert.deepEqual(checkPoetDecorator(poetDecorator(ok.parsed.functions[0]!)!, ctx), []);
+      const bad = parse('@poet(3, "x")\ndef f(x):\n    return x\n');
+      const issues = checkPoetDecorator(poetDecorator(bad.parsed.functions[0]!)!, ctx);
+      assert.deepEqual(issues.map((i) => [i.code, textAt(bad, i.range)]), [
+        [DiagnosticCodes.positional, '3'],
+        [DiagnosticCodes.positional, '"x"'],
+      ]);
+    });
+
+    it('flags a key given twice, including domain as positional and keyword', () => {
+      const pd = parse('@poet("healthcare", domain="healthcare", retries=1, retries=2)\ndef f(x):\n    return x\n');
+      const issues = checkPoetDecorator(poetDecorator(pd.parsed.functions[0]!)!, ctx);
+      assert.deepEqual(issues.map((i) => [i.code, textAt(pd, i.range)]), [
+        [DiagnosticCodes.duplicate, 'domain'],
+        [DiagnosticCodes.duplicate, 'retries'],
+      ]);
+    });
+
+    it('knows domain keys only for the effective domain, including one from settings', () => {
+      const pd = parse('@poet(max_rate=0.5)\ndef f(x):\n    return x\n');
+      const dec = poetDecorator(pd.parsed.functions[0]!)!;
+      assert.deepEqual(checkPoetDecorator(dec, ctx).map((i) => i.code), [DiagnosticCodes.unknownKey]);
+      assert.deepEqual(checkPoetDecorator(dec, ctx, [{ domain: 'financial_services' }]), []);
+    });
+
+    it('does not blame the decorator for a bad domain in the settings', () => {
+      const pd = parse('@poet(retries=1)\ndef f(x):\n    return x\n');
+      assert.deepEqual(checkPoetDecorator(poetDecorator(pd.parsed.functions[0]!)!, ctx, [{ domain: 'nowhere' }]), []);
+    });
+
+    it('raises nothing for valid arguments, bare @poet, or non-poet decorators', () => {
+      const pd = parse('@poet(domain="financial_services", retries=0, timeout=0.5, backoff={"max_s": 1}, fallback="original", enable_training=True, total_timeout=None)\ndef f(x):\n    return x\n\n@poet\ndef g(x):\n    return x\n\n@other(retrys=1)\ndef h(x):\n    return x\n');
+      assert.deepEqual(computeDiagnostics(pd, ctx, []), []);
+    });
+  });
+
+  describe('diagnostics', () => {
+    it('adds Dana syntax errors with a range, source and code', () => {
+      const pd = parse('def f(x):\n    return x +\n');
+      const d = computeDiagnostics(pd, ctx, []);
+      assert.ok(d.length >= 1, 'a syntax error');
+      assert.equal(d[0]!.source, 'dana');
+      assert.equal(d[0]!.code, DiagnosticCodes.syntax);
+      assert.ok(d[0]!.range.start.line <= 2);
+    });
+
+    it('leaves Python syntax to the Python tools', () => {
+      const pd = parse('def f(x:\n    return x\n', 'py');
+      assert.deepEqual(computeDiagnostics(pd, ctx, []).filter((d) => d.code === DiagnosticCodes.syntax), []);
+    });
+
+    it('puts the suggestion into the diagnostic data for the quick fix', () => {
+      const pd = parse('@poet(retrys=2)\ndef f(x):\n    return x\n');
+      const [d] = computeDiagnostics(pd, ctx, []);
+      assert.deepEqual(d!.data, { suggestion: 'retries' });
+      assert.deepEqual(d!.range, { start: { line: 0, character: 6 }, end: { line: 0, character: 12 } });
+    });
+  });
+
+  describe('CodeLens', () => {
+    const src = '@poet(retries=1)\ndef a(x):\n    return x\n\ndef b(x):\n    return x\n\ndef c(x: int) -> int = a | b\n';
+    const none = async () => undefined;
+
+    it('follows poet.codeLens: decorated, all, off (declarative defs never)', () => {
+      const pd = parse(src);
+      assert.deepEqual(lensFunctions(pd.parsed.functions, 'decorated').map((f) => f.name), ['a']);
+      assert.deepEqual(lensFunctions(pd.parsed.functions, 'all').map((f) => f.name), ['a', 'b']);
+      assert.deepEqual(lensFunctions(pd.parsed.functions, 'off'), []);
+    });
+
+    it('offers POET: Enhance with the file URI and function name, above the decorator', async () => {
+      const pd = parse(src);
+      const [lens] = await codeLenses(pd, { mode: 'decorated', stored: [], sourceFile: 'm.na', folderUri: 'file:///ws', metrics: none });
+      assert.equal(lens!.command!.title, 'POET: Enhance');
+      assert.equal(lens!.command!.command, 'poet.enhanceFunction');
+      assert.deepEqual(lens!.command!.arguments, ['file:///ws/m.na', 'a']);
+      assert.equal(lens!.range.start.line, 0);
+    });
+
+    it('shows the version, success rate and thumbs-down once enhanced, and notices a changed source', async () => {
+      const pd = parse(src);
+      const fn = pd.parsed.functions[0]!;
+      const stored: StoredFunction = {
+        key: 'a',
+        functionName: 'a',
+        version: 'v3',
+        versions: ['v1', 'v2', 'v3'],
+        sourceFile: 'm.na',
+        metadata: { function_hash: functionTextHash(fn.source) } as StoredFunction['metadata'],
+      };
+      const metrics = async () => ({ executions: 25, successRate: 0.92, p95Ms: 12, negativeFeedback: 2, feedbackCount: 3, meanFeedbackScore: 0.4 });
+      const [lens] = await codeLenses(pd, { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics });
+      assert.equal(lens!.command!.title, 'POET v3 · 92% ✓ · 👎 2');
+      assert.equal(lens!.command!.command, 'poet.openEnhancedCode');
+      assert.deepEqual(lens!.command!.arguments, [{ folderUri: 'file:///ws', key: 'a', functionName: 'a', version: 'v3' }]);
+      assert.equal(isStale(fn, stored), false);
+
+      const edited = parse(src.replace('return x', 'return x + 1'));
+      const [stale] = await codeLenses(edited, { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics: none });
+      assert.equal(stale!.command!.title, 'POET v3 · source changed: Enhance');
+      assert.equal(stale!.command!.command, 'poet.enhanceFunction');
+    });
+
+    it('matches a stored function by name and source file (module-qualified keys)', () => {
+      const mk = (key: string, sourceFile: string | null): StoredFunction => ({ key, functionName: 'calc', version: 'v1', versions: ['v1'], sourceFile, metadata: undefined });
+      const stored = [mk('calc', 'a.na'), mk('b.calc', 'b.na'), mk('x.calc', null)];
+      assert.equal(matchStored(stored, 'calc', 'b.na')?.key, 'b.calc');
+      assert.equal(matchStored(stored, 'calc', 'a.na')?.key, 'calc');
+      assert.equal(matchStored(stored, 'calc', 'c.na')?.key, 'x.calc');
+      assert.equal(matchStored(stored, 'other', 'a.na'), undefined);
+    });
+
+    it('adds only the metrics that exist', () => {
+      assert.deepEqual(metricsParts(undefined), []);
+      assert.deepEqual(metricsParts({ executions: 0, successRate: null, p95Ms: null, negativeFeedback: 0, feedbackCount: 0, meanFeedbackScore: null }), []);
+      assert.deepEqual(metricsParts({ executions: 3, successRate: 1, p95Ms: null, negativeFeedback: 0, feedbackCount: 0, meanFeedbackScore: null }), ['100% ✓']);
+    });
+  });
+
+  describe('hover', () => {
+    it('shows the effective config with where each value comes from, and the stored version', async () => {
+      const pd = parse('@poet(domain="financial_services", retries=3, max_rate=0.2)\ndef f(x):\n    return x\n');
+      const stored: StoredFunction = { key: 'f', functionName: 'f', version: 'v2', versions: ['v1', 'v2'], sourceFile: 'm.na', metadata: undefined };
+      const h = await hover(pd, { line: 0, character: 2 }, {
+        ctx,
+        settings: { timeout: 12 },
+        stored: async () => stored,
+        metrics: async () => ({ executions: 10, successRate: 0.9, p95Ms: 40, negativeFeedback: 1, feedbackCount: 2, meanFeedbackScore: 0.5 }),
+      });
+      const md = (h!.contents as { value: string }).value;
+      assert.match(md, /current version \*\*v2\*\* of 2/);
+      assert.match(md, /10 runs, 90% succeeded, p95 40 ms/);
+      assert.match(md, /\| retries \| `3` \| decorator \|/);
+      assert.match(md, /\| timeout \| `12` \| settings \|/);
+      assert.match(md, /\| fallback \| `"raise"` \| default \|/);
+      assert.match(md, /\| max_rate \| `0.2` \| decorator \(domain\) \|/);
+      assert.equal(await hover(pd, { line: 2, character: 4 }, { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined }), null);
+    });
+
+    it('lists the problems instead of a config when the arguments are invalid', async () => {
+      const pd = parse('@poet(retries=99)\ndef f(x):\n    return x\n');
+      const h = await hover(pd, { line: 0, character: 8 }, { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined });
+      const md = (h!.contents as { value: string }).value;
+      assert.match(md, /Not enhanced yet/);
+      assert.match(md, /1 problem/);
+      assert.match(md, /retries/);
+    });
+  });
+
+  describe('completion', () => {
+    const at = (text: string) => {
+      const offset = text.indexOf('|');
+      return { text: text.replace('|', ''), offset };
+    };
+
+    it('knows where the cursor is inside @poet(...)', () => {
+      const cases: Array<[string, string | undefined]> = [
+        ['@poet(|', 'key'],
+        ['@poet(retries=2, ti|', 'key'],
+        ['@poet(domain="fin|', 'domain'],
+        ["@poet('|", 'domain'],
+        ['@poet(fallback=|', 'value'],
+        ['@poet(backoff={"a": (1, |', undefined],
+        ['x = poet(|', undefined],
+        ['@poet(retries=2)\ndef f(|', undefined],
+        ['@other(|', undefined],
+      ];
+      for (const [src, kind] of cases) {
+        const { text, offset } = at(src);
+        assert.equal(poetCompletionContext(text, offset)?.kind, kind, src);
+      }
+    });
+
+    it('offers the keys not yet given, with type/range, default and description, replacing the typed prefix', () => {
+      const { text, offset } = at('@poet(retries=2, ti|)\ndef f(x):\n    return x\n');
+      const doc = TextDocument.create('file:///ws/m.na', 'dana', 1, text);
+      const items = poetCompletions(doc, offset, ctx, null);
+      const labels = items.map((i) => i.label);
+      assert.ok(!labels.includes('retries'));
+      const timeout = items.find((i) => i.label === 'timeout')!;
+      assert.equal(timeout.detail, 'number > 0, ≤ 86400');
+      assert.match((timeout.documentation as { value: string }).value, /Default: `30`/);
+      assert.deepEqual((timeout.textEdit as { range: unknown }).range, { start: { line: 0, character: 17 }, end: { line: 0, character: 19 } });
+      assert.ok(!labels.includes('max_rate'), 'no domain keys without a domain');
+    });
+
+    it('offers the domain keys of the given domain, and domain names inside domain="…"', () => {
+      const { text, offset } = at('@poet(domain="financial_services", |)');
+      const keys = poetCompletions(TextDocument.create('file:///m.na', 'dana', 1, text), offset, ctx, null).map((i) => i.label);
+      assert.ok(keys.includes('max_rate') && keys.includes('currency') && !keys.includes('domain'));
+      const d = at('@poet(domain="he|")');
+      const names = poetCompletions(TextDocument.create('file:///m.na', 'dana', 1, d.text), d.offset, ctx, null);
+      assert.deepEqual(names.map((i) => i.label), ['financial_services', 'healthcare']);
+      assert.deepEqual((names[0]!.textEdit as { range: unknown }).range, { start: { line: 0, character: 14 }, end: { line: 0, character: 16 } });
+    });
+
+    it('offers the closed value sets', () => {
+      const { text, offset } = at('@poet(fallback=|');
+      assert.deepEqual(poetCompletions(TextDocument.create('file:///m.na', 'dana', 1, text), offset, ctx, null).map((i) => i.label), ['"raise"', '"original"']);
+    });
+
+    it('describes schemas from zod', () => {
+      assert.equal(describeSchema(z.number().int().min(0).max(10)), 'integer 0–10');
+      assert.equal(describeSchema(z.string().nullable()), 'string or None');
+      assert.equal(describeSchema(z.enum(['a', 'b'])), '"a" | "b"');
+    });
+  });
+
+  describe('document symbols', () => {
+    it('nests functions under functions and struct methods under their struct (Dana)', () => {
+      const pd = parse(`struct Account:
+    balance: float
+
+    def deposit(amount: float) -> float:
+        return amount
+
+def outer(x: int) -> int:
+    def inner(y: int) -> int:
+        return y
+    return inner(x)
+
+def (a: Account) withdraw(amount: float) -> float:
+    return a.balance - amount
+
+sync def tick():
+    pass
+`);
+      const syms = documentSymbols(pd);
+      const shape = (s: { name: string; kind: number; children?: unknown[] }): unknown => [s.name, s.kind, ...(s.children?.length ? [(s.children as typeof syms).map(shape)] : [])];
+      assert.deepEqual(syms.map(shape), [
+        ['Account', SymbolKind.Struct, [['deposit', SymbolKind.Method]]],
+        ['outer', SymbolKind.Function, [['inner', SymbolKind.Function]]],
+        ['(Account) withdraw', SymbolKind.Method],
+        ['tick', SymbolKind.Function],
+      ]);
+      const outer = syms[1]!;
+      assert.equal(outer.detail, '(x: int) -> int');
+      assert.deepEqual(outer.selectionRange, { start: { line: 6, character: 4 }, end: { line: 6, character: 9 } });
+      assert.equal(syms[3]!.detail, 'sync ()');
+    });
+
+    it('shows Python class methods under their class', () => {
+      const syms = documentSymbols(parse('class A:\n    def m(self):\n        return 1\n', 'py'));
+      assert.equal(syms[0]!.name, 'A');
+      assert.equal(syms[0]!.kind, SymbolKind.Class);
+      assert.equal(syms[0]!.children![0]!.name, 'm');
+    });
+  });
+
+  describe('settings', () => {
+    it('falls back to defaults for missing or ill-typed values', () => {
+      assert.deepEqual(normalizeSettings(undefined), { codeLens: 'decorated', defaultDomain: null, retries: undefined, timeout: undefined });
+      assert.deepEqual(normalizeSettings({ codeLens: 'sometimes', defaultDomain: '  ', retries: '3' }).codeLens, 'decorated');
+      assert.deepEqual(settingsLayer(normalizeSettings({ codeLens: 'all', defaultDomain: 'healthcare', retries: 4, timeout: 2 })), { domain: 'healthcare', retries: 4, timeout: 2 });
+    });
+  });
+});
