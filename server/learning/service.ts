@@ -28,13 +28,15 @@ import { functionMetrics } from './metrics';
 import { LearningRecords } from './records';
 import { ServiceMetricsCollector } from './service-metrics';
 import { mean } from './stats';
-import { train, type DomainLearner, type TrainableConfig } from './train';
+import { domainLearning, type LearnableParamInfo } from './domain-learners';
+import { train, type TrainableConfig } from './train';
+import { learnableParams } from '../generator/domains/index';
 
 export interface LearningOptions {
   /** Overrides the POET_LLM_* environment (tests pass a local endpoint, or null to disable). */
   llm?: LlmSettings | null;
-  /** Domain → its learnable parameters (from the generator's domain registry). */
-  domainLearners?: (domain: string) => DomainLearner[];
+  /** Domain → its learnable parameters (default: the generator's domain registry). */
+  learnableParams?: (domain: string, workspace: string) => LearnableParamInfo[];
   /** Cap on the JSON size of recorded inputs/outputs. */
   valueLimitBytes?: number;
 }
@@ -267,14 +269,9 @@ export class LearningService {
     const feedback = (await this.records.feedbackOf(key)).filter((f) => f.version === current);
     const config = meta.config as unknown as TrainableConfig;
     const domain = typeof meta.domain === 'string' ? meta.domain : null;
-    const proposal = train({
-      version: current,
-      config,
-      records,
-      feedback,
-      settings,
-      domainLearners: domain && this.options.domainLearners ? this.options.domainLearners(domain) : [],
-    });
+    const learnable = domain ? (this.options.learnableParams ?? learnableParams)(domain, this.deps.workspace) : [];
+    const { learners, bounds } = domainLearning(learnable);
+    const proposal = train({ version: current, config, records, feedback, settings, domainLearners: learners, bounds });
 
     this.sinceTrain.set(key, 0);
     this.lastTrainAt.set(key, Date.now());
@@ -317,6 +314,7 @@ export class LearningService {
         changes: proposal.changes,
         evidence: proposal.evidence,
         training: { trigger, promote, base_version: current, candidates: proposal.candidates },
+        ...(proposal.learnedRules ? { learned_rules: proposal.learnedRules } : {}),
       },
       makeCurrent: promote === 'auto',
     });

@@ -35,6 +35,8 @@ export interface TrainInput {
   feedback: FeedbackRecord[];
   settings: LearningSettings;
   domainLearners?: DomainLearner[];
+  /** The domain's bounds on core parameters (e.g. timeout 1–120 s for financial_services). */
+  bounds?: { timeout?: { min: number; max: number }; retries?: { min: number; max: number } };
 }
 
 export interface TimeoutCandidate {
@@ -56,6 +58,20 @@ export interface TrainProposal {
   evidence: Evidence;
   /** What was weighed, for the docs/bench and for curious users. */
   candidates: TimeoutCandidate[];
+  /**
+   * Opt-in Perceive ranges / Enforce thresholds, in the generator's rule language. They are
+   * proposals recorded in metadata.json (`learned_rules`): rules come from domains, and
+   * applying them is a reviewed step (see docs/learning.md).
+   */
+  learnedRules: { inputs: LearnedRule[]; outputs: LearnedRule[] } | null;
+}
+
+export interface LearnedRule {
+  params?: string[];
+  field?: string;
+  min: number;
+  max: number;
+  description: string;
 }
 
 /** Error types that retrying cannot fix (bad input or a bug), unless a retry was seen to recover. */
@@ -270,7 +286,7 @@ export function train(input: TrainInput): TrainProposal {
     feedback: input.feedback.length,
     window: o.window,
   };
-  const base = { evidence, candidates: [] as TimeoutCandidate[], config: structuredClone(config) };
+  const base = { evidence, candidates: [] as TimeoutCandidate[], config: structuredClone(config), learnedRules: null };
   if (o.calls < settings.min_executions) {
     return { ...base, status: 'not_enough_data', message: notEnoughDataMessage(o.calls, settings.min_executions), changes: [] };
   }
@@ -280,7 +296,11 @@ export function train(input: TrainInput): TrainProposal {
   const target = settings.target_success;
   const n = o.pool.length;
   const okShare = n ? o.pool.filter((a) => a.outcome === 'ok').length / n : 0;
-  const clampT = (t: number) => Math.min(settings.timeout_max_s, Math.max(settings.timeout_min_s, t));
+  const tMin = Math.max(settings.timeout_min_s, input.bounds?.timeout?.min ?? 0);
+  const tMax = Math.min(settings.timeout_max_s, input.bounds?.timeout?.max ?? Number.POSITIVE_INFINITY);
+  const clampT = (t: number) => Math.min(tMax, Math.max(tMin, t));
+  const rMin = input.bounds?.retries?.min ?? 0;
+  const rMax = Math.min(settings.max_retries, input.bounds?.retries?.max ?? settings.max_retries);
 
   // Backoff first: the latency estimates below include it.
   const bo = learnBackoff(o, config.backoff);
@@ -306,7 +326,7 @@ export function train(input: TrainInput): TrainProposal {
       const fail = 1 - okShare * cdf(S, spec.t);
       const qU = wilsonUpper(fail * n, n);
       const need = attemptsForTarget(qU, target);
-      const retries = Math.min(settings.max_retries, Number.isFinite(need) ? need - 1 : settings.max_retries);
+      const retries = Math.max(rMin, Math.min(rMax, Number.isFinite(need) ? need - 1 : rMax));
       const sim = replay(o.pool, { timeout: spec.t, retries, backoff: bo.backoff });
       candidates.push({
         label: spec.label, timeout_s: spec.t, retries, failure_rate: fail,
@@ -342,7 +362,7 @@ export function train(input: TrainInput): TrainProposal {
     if (chosen.retries !== config.retries) {
       next.retries = chosen.retries;
       const failPct = formatPercent(chosen.failure_rate);
-      const capped = !chosen.reaches_target ? ` (capped at ${settings.max_retries}; the target is out of reach by retrying alone)` : '';
+      const capped = !chosen.reaches_target ? ` (capped at ${rMax}; the target is out of reach by retrying alone)` : '';
       const tail = next.timeout !== config.timeout ? ` at the ${fmtS(next.timeout)} timeout` : '';
       changes.push({
         param: 'retries', from: config.retries, to: chosen.retries,
@@ -366,30 +386,21 @@ export function train(input: TrainInput): TrainProposal {
 
   // Opt-in: input ranges from successful calls; output thresholds from positively rated outputs.
   const domainParams: Record<string, unknown> = { ...(config.domain_params ?? {}) };
+  const proposals: Change[] = [];
+  let learnedRules: TrainProposal['learnedRules'] = null;
   if (settings.learn_perceive_ranges) {
     const ranges = learnRanges(input.records.filter((r) => r.result.status === 'success').map((r) => r.context.inputs));
-    if (Object.keys(ranges).length) {
-      const value = Object.fromEntries(Object.entries(ranges).map(([k, r]) => [k, { min: r.min, max: r.max }]));
-      const from = domainParams.perceive_ranges ?? null;
-      if (JSON.stringify(from) !== JSON.stringify(value)) {
-        domainParams.perceive_ranges = value;
-        const desc = Object.entries(ranges).map(([k, r]) => `${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} successful calls`).join('; ');
-        changes.push({ param: 'perceive_ranges', from, to: value, reason: `Perceive ranges learned: ${desc} (widened by 10%)` });
-      }
+    for (const [k, r] of Object.entries(ranges)) {
+      (learnedRules ??= { inputs: [], outputs: [] }).inputs.push({ params: [k], min: r.min, max: r.max, description: `learned: ${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} successful calls, widened by 10%` });
+      proposals.push({ param: `perceive.${k}`, from: null, to: { min: r.min, max: r.max }, reason: `Perceive range for ${k}: [${r.min}, ${r.max}] (seen [${r.seen[0]}, ${r.seen[1]}] over ${r.n} successful calls, widened by 10%)` });
     }
   }
   if (settings.learn_enforce_thresholds) {
     const liked = new Set(input.feedback.filter((f) => f.analysis.sentiment === 'positive').map((f) => f.execution_id));
     const outputs = input.records.filter((r) => liked.has(r.context.execution_id) && r.result.status === 'success').map((r) => r.result.output);
-    const ranges = learnRanges(outputs);
-    if (Object.keys(ranges).length) {
-      const value = Object.fromEntries(Object.entries(ranges).map(([k, r]) => [k, { min: r.min, max: r.max }]));
-      const from = domainParams.enforce_ranges ?? null;
-      if (JSON.stringify(from) !== JSON.stringify(value)) {
-        domainParams.enforce_ranges = value;
-        const desc = Object.entries(ranges).map(([k, r]) => `${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} positively rated outputs`).join('; ');
-        changes.push({ param: 'enforce_ranges', from, to: value, reason: `Enforce thresholds learned: ${desc} (widened by 10%)` });
-      }
+    for (const [k, r] of Object.entries(learnRanges(outputs))) {
+      (learnedRules ??= { inputs: [], outputs: [] }).outputs.push({ ...(k === 'value' ? {} : { field: k }), min: r.min, max: r.max, description: `learned: ${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} positively rated outputs, widened by 10%` });
+      proposals.push({ param: `enforce.${k}`, from: null, to: { min: r.min, max: r.max }, reason: `Enforce threshold for ${k}: [${r.min}, ${r.max}] (seen [${r.seen[0]}, ${r.seen[1]}] over ${r.n} positively rated outputs, widened by 10%)` });
     }
   }
   for (const learner of input.domainLearners ?? []) {
@@ -408,8 +419,9 @@ export function train(input: TrainInput): TrainProposal {
   const meanScore = mean(input.feedback.map((f) => f.analysis.score).filter((s): s is number => s !== null));
   const fb = input.feedback.length ? ` Feedback: ${input.feedback.length} records, mean score ${roundNice(meanScore ?? 0)}.` : '';
   const summary = `${o.calls} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${o.attempts} attempts, ${o.timeouts} timeouts).`;
+  const proposed = proposals.length ? ` Proposed rules (recorded, not applied): ${proposals.map((p) => p.param).join(', ')}.` : '';
   if (!changes.length) {
-    return { ...base, candidates, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${fb}`, changes };
+    return { ...base, candidates, learnedRules, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${fb}${proposed}`, changes: proposals };
   }
-  return { evidence, candidates, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${fb}`, changes };
+  return { evidence, candidates, learnedRules, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${fb}${proposed}`, changes: [...changes, ...proposals] };
 }

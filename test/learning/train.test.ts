@@ -120,17 +120,27 @@ describe('learning: Train on synthetic executions', () => {
     assert.equal(second.status, 'no_change', JSON.stringify(second.changes));
   });
 
-  it('learns Perceive ranges and Enforce thresholds only when asked', () => {
+  it('learns Perceive ranges and Enforce thresholds only when asked, as proposed rules', () => {
     const recs = records(100, (i) => ({ ok: true, duration_s: 0.1, inputs: { amount: 100 + i, label: 'x' }, output: { total: 2 * i } }));
     const fb = recs.slice(0, 50).map((r, i) => feedbackFor(r, 'up', i));
     const off = train({ version: 'v1', config: cfg(), records: recs, feedback: fb, settings: settings() });
-    assert.equal(change(off, 'perceive_ranges'), undefined);
+    assert.equal(off.learnedRules, null);
+    assert.ok(!off.changes.some((c) => c.param.startsWith('perceive.')));
     const on = train({ version: 'v1', config: cfg(), records: recs, feedback: fb, settings: settings({ learn_perceive_ranges: true, learn_enforce_thresholds: true }) });
     // amount seen in [100, 199], widened by 10% of the span.
-    assert.deepEqual(on.config.domain_params?.perceive_ranges, { amount: { min: 90, max: 209 } });
+    assert.deepEqual(on.learnedRules!.inputs.map(({ params, min, max }) => ({ params, min, max })), [{ params: ['amount'], min: 90, max: 209 }]);
     // Only the 50 positively rated outputs: total in [0, 98].
-    assert.deepEqual(on.config.domain_params?.enforce_ranges, { total: { min: -9.8, max: 108 } });
-    assert.match(change(on, 'enforce_ranges')!.reason, /over 50 positively rated outputs/);
+    assert.deepEqual(on.learnedRules!.outputs.map(({ field, min, max }) => ({ field, min, max })), [{ field: 'total', min: -9.8, max: 108 }]);
+    assert.match(change(on, 'enforce.total')!.reason, /over 50 positively rated outputs/);
+    assert.equal(on.config.domain_params?.perceive_ranges, undefined, 'not pushed into the config');
+  });
+
+  it('keeps core parameters within the domain bounds', () => {
+    const recs = records(300, (i) => ({ ok: i % 10 >= 5, duration_s: 0.01 }));
+    const r = train({ version: 'v1', config: cfg({ timeout: 15, retries: 3 }), records: recs, feedback: [], settings: settings(), bounds: { timeout: { min: 1, max: 120 }, retries: { min: 0, max: 5 } } });
+    assert.equal(r.config.timeout, 1);
+    assert.equal(r.config.retries, 5);
+    assert.match(change(r, 'retries')!.reason, /capped at 5/);
   });
 
   it("applies a domain's own learners", () => {
@@ -163,5 +173,28 @@ describe('learning: Train on synthetic executions', () => {
       version: 'v1', executions: 40, successes: 30, failures: 10, attempts: 40, timeouts: 0, feedback: 0,
       window: { from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T00:00:39.000Z' },
     });
+  });
+});
+
+describe('learning: domain learners', () => {
+  it('derives bounds and learners from the domain\'s learnable parameters', async () => {
+    const { domainLearning } = await import('../../server/learning/domain-learners');
+    const { learners, bounds } = domainLearning([
+      { key: 'timeout', min: 10, max: 180, default: 45, description: '' },
+      { key: 'retries', min: 0, max: 5, default: 3, description: '' },
+      { key: 'min_response_length', min: 0, max: 200, default: 2, description: '' },
+      { key: 'drift_threshold', min: 0.5, max: 10, default: 3, description: '' },
+    ]);
+    assert.deepEqual(bounds, { timeout: { min: 10, max: 180 }, retries: { min: 0, max: 5 } });
+    assert.deepEqual(learners.map((l) => l.param), ['min_response_length', 'drift_threshold']);
+    const recs = records(40, (i) => ({ ok: true, duration_s: 0.1, output: 'x'.repeat(40 + i) }));
+    const fb = recs.map((r, i) => feedbackFor(r, 'up', i));
+    const r = learners[0]!.learn({ records: recs, feedback: fb, current: 2 });
+    assert.deepEqual(r?.value, 21);
+    const drift = records(20, (i) => (i < 10 ? { ok: false, duration_s: 0.1, errorType: 'EnforceError', phase: 'enforce' } : { ok: true, duration_s: 0.1 }));
+    for (const d of drift) if (d.result.error) d.result.error.message = '[enforce] mean drifted outside [1, 2] (drift)';
+    const liked = drift.slice(0, 8).map((r, i) => feedbackFor(r, 'up', i));
+    assert.deepEqual(learners[1]!.learn({ records: drift, feedback: liked, current: 3 })?.value, 3.6);
+    assert.equal(learners[1]!.learn({ records: drift, feedback: [], current: 3 }), null);
   });
 });
