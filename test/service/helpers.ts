@@ -59,8 +59,15 @@ export function rawCall(port: number, method: string, path: string, opts: CallOp
       });
       res.on('error', fail);
     });
-    // The server may answer (413, 401) before reading the whole body and close the socket.
-    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : fail(e)));
+    // The server may answer (413, 401) before reading the whole body and close the socket:
+    // a write error then comes before or after the response. Fail only if no response follows.
+    let responded = false;
+    req.on('response', () => (responded = true));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (responded) return;
+      if (e.code === 'EPIPE' || e.code === 'ECONNRESET') setTimeout(() => responded || fail(e), 100);
+      else fail(e);
+    });
     if (data !== undefined) req.write(data);
     req.end();
   });
