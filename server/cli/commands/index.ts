@@ -3,5 +3,7 @@
 import type { Command } from '../command';
 import { check } from './check';
 import { functions } from './functions';
+import { serve } from './serve';
+import { enhance } from './enhance';
 
-export const commands: readonly Command[] = [functions, check];
+export const commands: readonly Command[] = [functions, check, serve, enhance];
