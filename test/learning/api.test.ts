@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ExecutionContextFileSchema,
+  ExecutionListSchema,
   ExecutionResultFileSchema,
   FeedbackRecordSchema,
   FeedbackResponseSchema,
@@ -113,6 +114,18 @@ describe('learning API: executions', function () {
     assert.match(both.body.error.message, /either output .* or error/);
     const bad = await t.call('POST', '/poet/executions', { json: execution({ fn: '../etc' }) });
     assert.equal(bad.status, 400);
+  });
+
+  it('lists a function\'s executions, newest first, by version', async () => {
+    const r = await t.call('GET', '/poet/functions/add/executions?version=v1&limit=2');
+    assert.equal(r.status, 200, r.text);
+    const list = ExecutionListSchema.parse(r.body);
+    assert.ok(list.total >= 3);
+    assert.equal(list.executions.length, 2);
+    assert.ok(list.executions[0]!.started_at >= list.executions[1]!.started_at, JSON.stringify(list.executions));
+    assert.equal((await t.call('GET', '/poet/functions/add/executions?limit=0')).status, 400);
+    assert.equal((await t.call('GET', '/poet/functions/add/executions?verison=v1')).status, 400);
+    assert.equal((await t.call('GET', '/poet/functions/nope/executions')).status, 404);
   });
 
   it('needs the token', async () => {
@@ -305,14 +318,15 @@ describe('learning API: train and promotion', function () {
   });
 
   it('auto-trains after N new records, at most once per interval', async () => {
-    await t.call('PUT', '/poet/learning/settings', { json: { min_executions: 10, auto_train: { enabled: true, after_records: 10, min_interval_s: 3600 } } });
-    const ids = await postBatch(t, 9);
+    await t.call('PUT', '/poet/learning/settings', { json: { min_executions: 10, auto_train: { enabled: true, after_records: 11, min_interval_s: 3600 } } });
+    // Ten executions, then feedback as the eleventh record.
+    const ids = await postBatch(t, 10);
     const before = await t.call('POST', '/poet/feedback', { json: { execution_id: ids[0], feedback: 'good' } });
     assert.equal(before.body.learning.triggered, true, before.body.learning.message);
     assert.equal(before.body.learning.new_version, 'v2');
     // Manual is the default for auto-train: current stays.
     assert.equal((await t.call('GET', '/poet/functions/add')).body.current_version, 'v1');
-    for (let i = 0; i < 10; i++) await post(t);
+    for (let i = 0; i < 11; i++) await post(t);
     const again = await t.call('POST', '/poet/feedback', { json: { execution_id: ids[1], feedback: 'good' } });
     assert.equal(again.body.learning.triggered, false);
     assert.match(again.body.learning.message, /auto-train ran less than 3600 s ago/);

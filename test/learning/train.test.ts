@@ -4,6 +4,7 @@ import { DEFAULT_LEARNING_SETTINGS, type LearningSettings } from '../../shared/c
 import { DEFAULT_CONFIG } from '../../shared/config';
 import { train, replay, observe, type TrainableConfig } from '../../server/learning/train';
 import { attemptsForTarget, quantile, roundNice } from '../../server/learning/stats';
+import { domainLearning } from '../../server/learning/domain-learners';
 import { feedbackFor, records } from './synthetic';
 
 const cfg = (over: Partial<TrainableConfig> = {}): TrainableConfig => ({
@@ -177,8 +178,7 @@ describe('learning: Train on synthetic executions', () => {
 });
 
 describe('learning: domain learners', () => {
-  it('derives bounds and learners from the domain\'s learnable parameters', async () => {
-    const { domainLearning } = await import('../../server/learning/domain-learners');
+  it('derives bounds and learners from the domain\'s learnable parameters', () => {
     const { learners, bounds } = domainLearning([
       { key: 'timeout', min: 10, max: 180, default: 45, description: '' },
       { key: 'retries', min: 0, max: 5, default: 3, description: '' },
