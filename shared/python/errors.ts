@@ -88,6 +88,8 @@ export function collectSyntaxIssues(tree: Tree, src: Source, skip: (offset: numb
       if (ref.type.isError) {
         const node = ref.node;
         if (ref.from === ref.to && unterminatedEnds.has(ref.from)) return false;
+        // Lezer wants a value after `yield`; Python does not (`yield`, `x = (yield)`).
+        if (ref.from === ref.to && node.prevSibling?.name === 'yield') return false;
         if (ref.from === ref.to) add(ref.from, ref.to, missingMessage(node.parent, src, ref.from));
         else add(ref.from, ref.to, `syntax error: unexpected ${snippet(text.slice(ref.from, ref.to))}`);
         return false;

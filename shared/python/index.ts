@@ -6,7 +6,7 @@ import { parser } from '@lezer/python';
 import type { FunctionModel, ParsedFile, SyntaxIssue } from '../source/model';
 import { collectSyntaxIssues, MAX_ISSUES } from './errors';
 import { functionModel } from './functions';
-import { limitNesting, MAX_NESTING } from './nesting';
+import { MAX_NESTING, prepareForLezer } from './prepare';
 import { LineIndex, type Source } from './positions';
 import { regionsToReparse } from './recover';
 
@@ -29,7 +29,7 @@ export function parsePython(text: string): ParsedFile {
     const base = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const src: Source = { text: base ? text.slice(1) : text, base, file: text, lines: new LineIndex(text) };
     // Tree offsets are the same in `limited.text`; slices for the model come from `src.text`.
-    const limited = limitNesting(src.text);
+    const limited = prepareForLezer(src.text);
     const tree = parser.parse(limited.text);
     const regions = regionsToReparse(tree, src.text);
     const inRegion = (offset: number): boolean => regions.some((r) => offset >= r.from && offset <= r.to);

@@ -89,6 +89,17 @@ describe('Python model: bad input', () => {
     }
   });
 
+  it('accepts what lezer alone rejects: bare yield, a form feed, floats with a trailing dot', () => {
+    const text = 'import x\n\f\n@poet(timeout=5., scale=24.*3600.)\ndef gen(a=1.):\n    yield\n    b = (yield)\n    return 3.\n';
+    const parsed = parsePython(text);
+    assert.deepEqual(parsed.errors, []);
+    const gen = only(parsed, 'gen');
+    assert.deepEqual(gen.decorators[0]!.kwargs, { timeout: 5 });
+    assert.equal(gen.decorators[0]!.keywords[1]!.source, '24.*3600.');
+    assert.equal(gen.params[0]!.default, '1.');
+    assert.equal(gen.end_line, 7);
+  });
+
   it('handles tab indentation', () => {
     const text = 'class A:\n\tdef m(self):\n\t\treturn 1\n\t# still m\n';
     const m = only(parsePython(text), 'm');

@@ -1,0 +1,83 @@
+// The text lezer parses: the file with a few same-length substitutions, so that every tree
+// offset is still an offset into the file (the model slices names, types and sources from the
+// original text, never from this one).
+// - Brackets nested deeper than 200 levels are blanked. CPython refuses them ("too many nested
+//   parentheses"); lezer has no limit but builds its tree recursively, and thousands of levels
+//   overflow the stack. The first one is reported as CPython would.
+// - A form feed, which Python allows in indentation, becomes a space; lezer rejects it.
+// - A float written with a trailing dot (`5.`, `24.*3600.`) gets a `0` for its dot; lezer reads
+//   `5.` as the start of an attribute access. The value is still decoded from the original text.
+export const MAX_NESTING = 200;
+
+export interface Prepared {
+  text: string;
+  /** Offset of the first bracket past the nesting limit, or -1. */
+  tooDeepAt: number;
+}
+
+/** End offset of the string literal whose opening quote is at `i`. */
+function stringEnd(text: string, i: number): number {
+  const q = text[i]!;
+  const triple = text.startsWith(q + q + q, i);
+  let j = i + (triple ? 3 : 1);
+  while (j < text.length) {
+    const c = text[j]!;
+    if (c === '\\') j += 2;
+    else if (triple ? text.startsWith(q + q + q, j) : c === q) return j + (triple ? 3 : 1);
+    else if (!triple && (c === '\n' || c === '\r')) return j; // unterminated: ends at the line
+    else j++;
+  }
+  return text.length;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+/** [A-Za-z0-9_] (NaN, past the end, is not). */
+function isWord(code: number): boolean {
+  return isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
+export function prepareForLezer(text: string): Prepared {
+  const edits: Array<[number, string]> = [];
+  let tooDeepAt = -1;
+  let depth = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === '"' || c === "'") {
+      i = stringEnd(text, i);
+    } else if (isDigit(text.charCodeAt(i)) && !isWord(text.charCodeAt(i - 1)) && text[i - 1] !== '.') {
+      // A number: skip it whole, fixing a trailing dot.
+      let j = i;
+      let plain = true; // digits and underscores only
+      for (; j < text.length && isWord(text.charCodeAt(j)); j++) {
+        if (!isDigit(text.charCodeAt(j)) && text[j] !== '_') plain = false;
+      }
+      if (plain && text[j] === '.' && !isWord(text.charCodeAt(j + 1)) && text[j + 1] !== '.') edits.push([j, '0']);
+      i = j;
+    } else {
+      if (c === '\f') edits.push([i, ' ']);
+      else if (c === '(' || c === '[' || c === '{') {
+        if (++depth > MAX_NESTING) {
+          edits.push([i, ' ']);
+          if (tooDeepAt < 0) tooDeepAt = i;
+        }
+      } else if (c === ')' || c === ']' || c === '}') {
+        if (depth > MAX_NESTING) edits.push([i, ' ']);
+        depth = Math.max(0, depth - 1);
+      }
+      i++;
+    }
+  }
+  if (edits.length === 0) return { text, tooDeepAt };
+  const parts: string[] = [];
+  let from = 0;
+  for (const [at, ch] of edits) {
+    parts.push(text.slice(from, at), ch);
+    from = at + 1;
+  }
+  parts.push(text.slice(from));
+  return { text: parts.join(''), tooDeepAt };
+}
