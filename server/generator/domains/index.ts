@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { ConfigContext, DomainConfigInfo } from '../../../shared/config';
 import { PoetError } from '../../../shared/contract/errors';
 import type { LiteralValue } from '../../../shared/source/model';
-import { DomainFileSchema, type RuleSet } from '../rules/schema';
+import { DomainFileSchema, tagRules, type RuleSet } from '../rules/schema';
 import { building_management } from './building_management';
 import { computation } from './computation';
 import { financial_services } from './financial_services';
@@ -98,8 +98,9 @@ function loadUserDomain(workspace: string, name: string, seen: Set<string>): Dom
     params: parent?.params ?? {},
     learnableParams: parent?.learnableParams ?? [],
     rules(values, fn) {
-      const base = parent ? parent.rules(values, fn) : { inputs: [], outputs: [] };
-      return { inputs: [...base.inputs, ...own.inputs], outputs: [...base.outputs, ...own.outputs] };
+      const base = parent ? tagRules(parent.rules(values, fn), parent.name) : { inputs: [], outputs: [] };
+      const mine = tagRules(own, name);
+      return { inputs: [...base.inputs, ...mine.inputs], outputs: [...base.outputs, ...mine.outputs] };
     },
   };
 }
@@ -125,7 +126,7 @@ function compose(parts: DomainDefinition[]): DomainDefinition {
     params,
     learnableParams: [...learnable.values()],
     rules(values, fn) {
-      const sets = parts.map((p) => p.rules(values, fn));
+      const sets = parts.map((p) => tagRules(p.rules(values, fn), p.name));
       return { inputs: sets.flatMap((s) => s.inputs), outputs: sets.flatMap((s) => s.outputs) };
     },
   };

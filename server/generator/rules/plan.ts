@@ -103,7 +103,8 @@ function whenTypeMatches(rule: InputRule, spec: TypeSpec | null): boolean {
   return rule.when_type.some((w) => VALUE_KINDS[w].some((k) => spec.kinds.includes(k)));
 }
 
-function checkOf(rule: InputRule | OutputRule, source: string): Check {
+function checkOf(rule: (InputRule | OutputRule) & { origin?: string }, fallback: string): Check {
+  const source = rule.origin ?? fallback;
   const c: Check = {};
   for (const k of CHECK_KEYS) {
     const v = (rule as Record<string, unknown>)[k];

@@ -101,7 +101,16 @@ export const RuleSetSchema = z
     outputs: z.array(OutputRuleSchema).max(200).default([]),
   })
   .strict();
-export type RuleSet = { inputs: InputRule[]; outputs: OutputRule[] };
+/** Rules as the planner sees them: `origin` names the domain (or "llm") a rule came from. */
+export type RuleSet = { inputs: Array<InputRule & { origin?: string }>; outputs: Array<OutputRule & { origin?: string }> };
+
+/** Tags every untagged rule with its origin (so composed domains name the right part in messages). */
+export function tagRules(rules: RuleSet, origin: string): RuleSet {
+  return {
+    inputs: rules.inputs.map((r) => (r.origin ? r : { ...r, origin })),
+    outputs: rules.outputs.map((r) => (r.origin ? r : { ...r, origin })),
+  };
+}
 
 /** A user-defined domain file: `.dana/poet/domains/NAME.json`. */
 export const DomainFileSchema = z
