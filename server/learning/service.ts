@@ -54,6 +54,8 @@ export class LearningService {
   /** One Train at a time per function (the pipeline takes the storage lock itself). */
   private readonly training = new Map<string, Promise<TrainResponse>>();
   private readonly background = new Set<Promise<unknown>>();
+  /** Per key@version: whether its config enables training (versions never change). */
+  private readonly enabledCache = new Map<string, boolean>();
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -232,7 +234,9 @@ export class LearningService {
     const n = (this.sinceTrain.get(key) ?? 0) + 1;
     this.sinceTrain.set(key, n);
     const s = (await this.getSettings()).auto_train;
-    if (!s.enabled) return { triggered: false, changes: [], message: 'auto-train is off (poet.autoTrain)' };
+    if (!s.enabled && !(await this.trainingEnabled(key))) {
+      return { triggered: false, changes: [], message: 'auto-train is off (enable it with poet.autoTrain, @poet(enable_training=True) or PUT /poet/learning/settings)' };
+    }
     if (n < s.after_records) return { triggered: false, changes: [], message: `auto-train after ${n} of ${s.after_records} new records` };
     const last = this.lastTrainAt.get(key);
     if (last !== undefined && Date.now() - last < s.min_interval_s * 1000) {
@@ -247,6 +251,19 @@ export class LearningService {
       changes: r.changes,
       message: r.message,
     };
+  }
+
+  /** `enable_training` in the current version's config (set by @poet(...) or the poet.autoTrain setting). */
+  private async trainingEnabled(key: string): Promise<boolean> {
+    const current = await this.deps.store.readCurrent(key);
+    if (!current) return false;
+    const k = `${key}@${current}`;
+    let v = this.enabledCache.get(k);
+    if (v === undefined) {
+      v = (await this.deps.store.readMetadata(key, current))?.config.enable_training === true;
+      this.enabledCache.set(k, v);
+    }
+    return v;
   }
 
   train(key: string, req: { promote?: Promote; dry_run?: boolean; settings?: Partial<LearningSettings> }, trigger: TrainTrigger = 'api'): Promise<TrainResponse> {

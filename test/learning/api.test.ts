@@ -332,6 +332,34 @@ describe('learning API: train and promotion', function () {
     assert.match(again.body.learning.message, /auto-train ran less than 3600 s ago/);
   });
 
+  it('auto-trains a function whose config enables training, with the service setting off', async () => {
+    const t2 = await startTestService();
+    try {
+      await enhance(t2, PY_ADD.replace('@poet(retries=1, timeout=5)', '@poet(retries=1, timeout=5, enable_training=True)'));
+      await t2.call('PUT', '/poet/learning/settings', { json: { auto_train: { after_records: 31, min_interval_s: 0 } } });
+      const ids = await postBatch(t2, 30);
+      const fb = await t2.call('POST', '/poet/feedback', { json: { execution_id: ids[3], feedback: 'up' } });
+      assert.equal(fb.body.learning.triggered, true, fb.body.learning.message);
+      const v2 = await t2.call('GET', `/poet/functions/add/versions/${fb.body.learning.new_version}`);
+      assert.equal(v2.body.metadata.reason, 'trained');
+      assert.equal(v2.body.metadata.training.trigger, 'auto');
+      // And without enable_training nothing happens (the previous tests' default).
+      const plain = await startTestService();
+      try {
+        await enhance(plain);
+        await plain.call('PUT', '/poet/learning/settings', { json: { auto_train: { after_records: 31, min_interval_s: 0 } } });
+        const pids = await postBatch(plain, 30);
+        const pfb = await plain.call('POST', '/poet/feedback', { json: { execution_id: pids[3], feedback: 'up' } });
+        assert.equal(pfb.body.learning.triggered, false);
+        assert.match(pfb.body.learning.message, /auto-train is off/);
+      } finally {
+        await plain.close();
+      }
+    } finally {
+      await t2.close();
+    }
+  });
+
   it('404s an unknown function and 400s a bad request', async () => {
     assert.equal((await t.call('POST', '/poet/functions/nope/train', { json: {} })).status, 404);
     const bad = await t.call('POST', '/poet/functions/add/train', { json: { promote: 'sometimes' } });
