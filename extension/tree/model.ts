@@ -154,8 +154,8 @@ export function versionNodes(folder: FolderRef, fn: FunctionDetailResponse, metr
     return {
       id: `ver:${folder.uri}#${fn.key}@${v.version}`,
       kind: 'version' as const,
-      label: current ? `${v.version} (current)` : v.version,
-      description: m ? `${base} · ${m}` : base,
+      label: v.version,
+      description: [current ? 'current' : undefined, base, m].filter(Boolean).join(' · '),
       tooltip: [
         `${fn.name} ${v.version}${current ? ' — current' : ''}`,
         `Created ${v.created_at}`,
@@ -240,12 +240,13 @@ export function functionNodes(folder: FolderRef, fns: FunctionSummary[], metrics
     .map((fn) => functionNode(folder, fn, metrics.get(fn.key)));
 }
 
-/** A snapshot node for the test API: the visible parts plus children. */
-export interface TreeSnapshot {
-  id: string;
-  kind: NodeKind;
-  label: string;
-  description?: string;
-  contextValue: string;
-  children: TreeSnapshot[];
+/**
+ * A snapshot node for the test API: the node's data (so it can be passed back to a command,
+ * as a tree menu does) plus its children.
+ */
+export type TreeSnapshot = Omit<TreeNode, 'command'> & { children: TreeSnapshot[] };
+
+export function snapshotOf(n: TreeNode, children: TreeSnapshot[]): TreeSnapshot {
+  const { command: _command, ...data } = n;
+  return { ...data, children };
 }

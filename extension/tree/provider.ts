@@ -6,7 +6,7 @@ import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contr
 import type { FunctionMetrics } from '../../shared/contract/learning';
 import { ContextKeys } from '../../shared/ids';
 import type { PoetServices } from '../services';
-import { executionNodes, fileNodes, folderNode, functionNodes, messageNode, versionNodes, type FolderRef, type TreeNode, type TreeSnapshot } from './model';
+import { executionNodes, fileNodes, folderNode, functionNodes, messageNode, snapshotOf, versionNodes, type FolderRef, type TreeNode, type TreeSnapshot } from './model';
 import { Commands } from '../../shared/ids';
 
 const describeError: typeof import('../client/errors').describeError = (err, ctx) =>
@@ -183,16 +183,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   async snapshot(): Promise<TreeSnapshot[]> {
     const walk = async (n?: TreeNode): Promise<TreeSnapshot[]> => {
       const kids = await this.getChildren(n);
-      return Promise.all(
-        kids.map(async (k) => ({
-          id: k.id,
-          kind: k.kind,
-          label: k.label,
-          ...(k.description !== undefined ? { description: k.description } : {}),
-          contextValue: k.contextValue,
-          children: k.collapsible === 'none' ? [] : await walk(k),
-        })),
-      );
+      return Promise.all(kids.map(async (k) => snapshotOf(k, k.collapsible === 'none' ? [] : await walk(k))));
     };
     return walk();
   }

@@ -1,11 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'mocha';
+import { resolveTarget } from '../../extension/commands/args';
 import {
+  executionNodes,
   fileNodes,
   folderNode,
   functionDescription,
   functionIcon,
   functionNodes,
+  snapshotOf,
   versionDescription,
   versionNodes,
 } from '../../extension/tree/model';
@@ -48,10 +51,10 @@ describe('extension tree model', () => {
 
   it('lists versions newest first, marks the current one and says when and why', () => {
     const nodes = versionNodes(folder, withdrawDetail);
-    assert.deepEqual(nodes.map((n) => n.label), ['v3', 'v2 (current)', 'v1']);
+    assert.deepEqual(nodes.map((n) => n.label), ['v3', 'v2', 'v1']);
     assert.deepEqual(nodes.map((n) => n.contextValue), [TreeContext.version, TreeContext.currentVersion, TreeContext.version]);
     assert.equal(nodes[0]!.description, '2026-11-23 03:15 · config changed');
-    assert.equal(nodes[1]!.description, '2026-11-22 02:15 · source changed');
+    assert.equal(nodes[1]!.description, 'current · 2026-11-22 02:15 · source changed');
     assert.equal(nodes[2]!.description, '2026-11-21 01:15 · initial');
     assert.equal(nodes[1]!.current, true);
     assert.equal(nodes[0]!.id, 'ver:file:///work/ws#withdraw@v3');
@@ -66,7 +69,7 @@ describe('extension tree model', () => {
 
   it('adds a version\'s metrics to its description', () => {
     const nodes = versionNodes(folder, withdrawDetail, metricsFor('v2', [['v2', 4, 2]]));
-    assert.equal(nodes[1]!.description, '2026-11-22 02:15 · source changed · 4 runs · 50% ✓');
+    assert.equal(nodes[1]!.description, 'current · 2026-11-22 02:15 · source changed · 4 runs · 50% ✓');
     assert.equal(nodes[0]!.description, '2026-11-23 03:15 · config changed');
   });
 
@@ -83,6 +86,15 @@ describe('extension tree model', () => {
     });
   });
 
+  it('snapshots a node with the data a command needs, without its click command', () => {
+    const fn = functionNodes(folder, summaries)[2]!;
+    const snap = snapshotOf(fn, []);
+    assert.equal(snap.label, 'withdraw');
+    assert.deepEqual(resolveTarget([snap]), resolveTarget([fn]));
+    const file = fileNodes(folder, withdrawDetail, withdrawDetail.versions[0]!)[0]!;
+    assert.ok(!('command' in snapshotOf(file, [])));
+  });
+
   it('makes a folder node for multi-root workspaces', () => {
     const n = folderNode(folder);
     assert.equal(n.contextValue, TreeContext.folder);
@@ -92,9 +104,7 @@ describe('extension tree model', () => {
 });
 
 describe('extension tree model: executions', () => {
-  it('lists a version\'s recorded runs with status, duration, attempts and feedback', async () => {
-    const { executionNodes } = await import('../../extension/tree/model');
-    const { resolveTarget } = await import('../../extension/commands/args');
+  it('lists a version\'s recorded runs with status, duration, attempts and feedback', () => {
     const runs = [
       { execution_id: 'e2', version: 'v2', started_at: '2026-11-26T14:31:07.250Z', status: 'error' as const, duration_ms: 30012, attempts: 3, error: 'TimeoutError', inputs_preview: '{"x":1}', output_preview: null, feedback_count: 0 },
       { execution_id: 'e1', version: 'v2', started_at: '2026-11-26T14:30:00.000Z', status: 'success' as const, duration_ms: 120.4, attempts: 1, inputs_preview: '{"x":2}', output_preview: '4', feedback_count: 2 },
