@@ -21,8 +21,9 @@ export function functionRecord(fn: FunctionModel) {
     decorators: fn.decorators.map((d) => ({ name: d.name, args: d.args, kwargs: d.kwargs, line: d.line })),
     docstring: fn.docstring,
     parents: fn.parents,
-    // Extras: the oracle's body_start_line, and what Dana's declarative defs compose.
-    body_start_line: fn.body_range.start.line,
+    // Extras: the oracle's body_start_line (null for a body-less declarative def, as there),
+    // and what Dana's declarative defs compose.
+    body_start_line: fn.kind === 'declarative' ? null : fn.body_range.start.line,
     composition: fn.composition,
     language: fn.language,
   };
