@@ -172,14 +172,7 @@ export class EnhancePipeline {
         files: fileNames.map((n) => this.store.relative(resolve(vdir, n))),
         generator_metadata: result.metadata,
       };
-      await this.store.writeVersion(
-        key,
-        version,
-        [{ name: result.fileName, data: result.code }, ...(result.trainCode !== null ? [{ name: `train.${ext}`, data: result.trainCode }] : [])],
-        metadata,
-      );
       const makeCurrent = input.makeCurrent ?? true;
-      if (makeCurrent) await this.store.writeCurrent(key, version);
       const entry: CacheEntry = {
         source_hash: hash,
         key,
@@ -192,7 +185,13 @@ export class EnhancePipeline {
         train_code: result.trainCode,
         metadata,
       };
-      await this.store.writeCache(entry);
+      await this.store.publishVersion(
+        key,
+        version,
+        [{ name: result.fileName, data: result.code }, ...(result.trainCode !== null ? [{ name: `train.${ext}`, data: result.trainCode }] : [])],
+        metadata,
+        { makeCurrent, cache: entry },
+      );
       this.logger.info({ key, version, reason, source_hash: hash }, 'new version');
       return this.response(key, entry, { created: true, cached: false, current: makeCurrent });
     });

@@ -39,6 +39,26 @@ export async function writeFileDurable(path: string, data: string | Uint8Array):
   }
 }
 
+/** fsync an existing file by path (any descriptor flushes the file's data and inode). */
+export async function fsyncFile(path: string): Promise<void> {
+  const fh = await fs.open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Writes `data` to a new temporary file next to `target` without syncing it, and returns
+ * its path. For batched commits: stage several files, fsync them together, then rename.
+ */
+export async function stageFile(target: string, data: string | Uint8Array): Promise<string> {
+  const tmp = tempName(target);
+  await fs.writeFile(tmp, data, { flag: 'wx' });
+  return tmp;
+}
+
 /** temp file + fsync + rename + fsync(dir). Creates the parent directory when missing. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(target);
