@@ -190,12 +190,14 @@ async function main(): Promise<void> {
 
     const gridDefault = gridSearch(DEFAULT_CONFIG.backoff);
     const gridNoBackoff = gridSearch({ initial_s: 0, multiplier: 1, max_s: 0, jitter: 0 });
+    const simV1 = simulate({ retries: 0, timeout: 30, backoff: DEFAULT_CONFIG.backoff }, 20_000, 76);
     const simTrained = simulate({ retries: learned.retries, timeout: learned.timeout, backoff: learned.backoff }, 20_000, 77);
 
     const s1 = summarise(v1);
     const s2 = summarise(v2);
     const rows = [
       ['v1 (retries=0, timeout=30 s), measured', s1, attemptsOf('v1')],
+      ['v1 config, simulated (20,000 calls; checks the simulator against the real run)', simV1, simV1.attempts],
       [`${train.new_version} trained (retries=${learned.retries}, timeout=${learned.timeout} s, backoff ${learned.backoff.initial_s} s × ${learned.backoff.multiplier}), measured`, s2, attemptsOf(train.new_version)],
       [`${train.new_version} trained config, simulated (20,000 calls)`, simTrained, simTrained.attempts],
       [`grid optimum, default backoff (retries=${gridDefault.best.retries}, timeout=${gridDefault.best.timeout} s), simulated`, gridDefault.best, (gridDefault.best as unknown as { attempts: number }).attempts],
