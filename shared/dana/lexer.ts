@@ -197,7 +197,7 @@ export class Lexer {
         this.queue.push({ type: 'dedent', value: '', start: j, end: j });
       }
       if (width !== this.indents[this.indents.length - 1]) {
-        this.queue.push(this.err('unindent does not match any outer indentation level', lineStart, j));
+        this.queue.push(this.err('unindent does not match any outer indentation level', j, j + 1));
       }
     }
     return nl;
@@ -250,19 +250,22 @@ export class Lexer {
     return { type: 'string', value: this.src.slice(start, end), start, end };
   }
 
-  private unterminated(start: number, what: string): Token {
-    // Every way the real lexer can go on from here ends in a syntax error (a string next to a
-    // string or a name), so report it where the string starts and resume after the line.
+  /**
+   * Every way the real lexer can go on from an unterminated string ends in a syntax error (a
+   * string next to a string or a name). Dana reports it where its fallback tokens fail: at the
+   * quote after an `f`/`r` prefix, after the `""` of an unclosed `"""`. `at` is that offset.
+   */
+  private unterminated(start: number, what: string, at = start): Token {
     const s = this.src;
     let j = start;
     while (j < s.length && s.charCodeAt(j) !== NL && s.charCodeAt(j) !== CR) j++;
     this.pos = j;
-    return this.err(`unterminated ${what}`, start, j);
+    return this.err(`unterminated ${what}`, at, j);
   }
 
   private triple(start: number, quoteAt: number, q: string, what: string): Token {
     const close = this.src.indexOf(q + q + q, quoteAt + 3);
-    if (close < 0) return this.unterminated(start, `triple-quoted ${what}`);
+    if (close < 0) return this.unterminated(start, `triple-quoted ${what}`, quoteAt + 2);
     return this.stringTok(start, close + 3);
   }
 
@@ -296,7 +299,7 @@ export class Lexer {
     const what = kind === 'f' ? 'f-string' : 'raw string';
     if (s.startsWith(q + q + q, start + 1)) return this.triple(start, start + 1, q, what);
     const end = kind === 'r' ? this.scanRaw(start + 2, c) : this.scanF(start + 2, c);
-    return end < 0 ? this.unterminated(start, what) : this.stringTok(start, end);
+    return end < 0 ? this.unterminated(start, what, start + 1) : this.stringTok(start, end);
   }
 
   /** `([^q\\]|\\.)*q` from `i`; returns the end offset or -1. */

@@ -47,6 +47,7 @@ export class Parser {
   private prevEnd: number;
   /** End of the last consumed token that is real text (not NEWLINE/INDENT/DEDENT). */
   private lastRealEnd: number;
+  private lastRealStart: number;
   private depth = 0;
   /** A primary already parsed by a caller, handed back by the next parseAtom (see `{(`). */
   private injected: A.Expr | null = null;
@@ -57,6 +58,7 @@ export class Parser {
     this.lex = new Lexer(text, start);
     this.prevEnd = start;
     this.lastRealEnd = start;
+    this.lastRealStart = start;
     this.tok = this.lex.next();
   }
 
@@ -65,7 +67,10 @@ export class Parser {
   private advance(): Token {
     const t = this.tok;
     this.prevEnd = t.end;
-    if (t.type !== 'newline' && t.type !== 'indent' && t.type !== 'dedent' && t.type !== 'eof') this.lastRealEnd = t.end;
+    if (t.type !== 'newline' && t.type !== 'indent' && t.type !== 'dedent' && t.type !== 'eof') {
+      this.lastRealEnd = t.end;
+      this.lastRealStart = t.start;
+    }
     this.lineStart = t.type === 'newline' || t.type === 'indent' || t.type === 'dedent';
     this.tok = this.lex.next();
     return t;
@@ -98,6 +103,8 @@ export class Parser {
   }
 
   fail(expected: string[], at: Token = this.tok): never {
+    // Like Dana's parser, an unexpected end of file is reported at the last token.
+    if (at.type === 'eof') at = { ...at, start: this.lastRealStart, end: this.lastRealEnd };
     const pos = this.lines.position(at.start);
     const end = this.lines.position(Math.min(Math.max(at.end, at.start), this.text.length));
     let message: string;
