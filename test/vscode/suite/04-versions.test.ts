@@ -23,8 +23,9 @@ describe('enhance, versions, compare and rollback', () => {
   const target = (version?: string) => ({ folderUri: folderUri(), key, functionName: FN, ...(version ? { version } : {}) });
   const fnNode = async (): Promise<TreeSnapshot | undefined> =>
     findNode(await api.treeItems(), (n) => n.kind === 'function' && n.label.includes(FN));
+  /** The version node marked current (its label reads e.g. "v2 (current)"). */
   const currentVersionIn = (fn: TreeSnapshot | undefined) =>
-    fn?.children.find((c) => c.kind === 'version' && /current/.test(c.contextValue))?.label;
+    /\bv\d+\b/.exec(fn?.children.find((c) => c.kind === 'version' && /current/.test(c.contextValue))?.label ?? '')?.[0];
 
   const readCurrent = () => fs.readFileSync(path.join(storedFunctionDir(FN)!, 'current'), 'utf8').trim();
 
@@ -62,7 +63,7 @@ describe('enhance, versions, compare and rollback', () => {
     }, 20_000);
     assert.equal(fn.contextValue, 'poetFunction');
     assert.equal(currentVersionIn(fn), 'v1');
-    const v1 = fn.children.find((c) => c.label === 'v1')!;
+    const v1 = fn.children.find((c) => /^v1\b/.test(c.label))!;
     const fileLabels = v1.children.map((c) => c.label);
     assert.ok(fileLabels.includes('metadata.json') && fileLabels.includes('enhanced.na'), `v1 files in the tree: ${fileLabels.join(', ')}`);
   });

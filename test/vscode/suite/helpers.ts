@@ -55,6 +55,8 @@ export interface TreeSnapshot {
 export interface PoetTestApi {
   whenReady(timeoutMs?: number): Promise<void>;
   serviceUrl(): string | undefined;
+  /** Bearer token of the bundled service (changes on every start). */
+  serviceToken(): string | undefined;
   backendPid(): number | undefined;
   restartBackend(): Promise<void>;
   treeItems(): TreeSnapshot[] | Promise<TreeSnapshot[]>;
@@ -67,7 +69,7 @@ export interface PoetTestApi {
 /** The test API with the members this suite needs checked, so a missing one fails clearly. */
 export async function testApi(): Promise<PoetTestApi> {
   const api = await poetApi<PoetTestApi>();
-  for (const m of ['whenReady', 'serviceUrl', 'backendPid', 'restartBackend', 'stopBackend', 'treeItems', 'lastError'] as const) {
+  for (const m of ['whenReady', 'serviceUrl', 'serviceToken', 'backendPid', 'restartBackend', 'stopBackend', 'treeItems', 'lastError'] as const) {
     assert.equal(typeof api[m], 'function', `the extension's test API lacks ${m}() (test/vscode needs it; see docs/vscode-tests.md)`);
   }
   return api;
