@@ -19,12 +19,16 @@ function snippet(s: string): string {
   return `"${visible}"`;
 }
 
+/** The word that follows `at`, read on in the whole file (a re-parsed piece ends early). */
+function nextWord(src: Source, at: number): string {
+  const rest = src.file.slice(src.base + at, src.base + at + 40);
+  return /^\s*$/.test(rest) ? 'the end of the file' : snippet(rest);
+}
+
 /** What was missing, judged by the node the zero-width error sits in. */
 function missingMessage(parent: SyntaxNode | null, src: Source, at: number): string {
-  // Read on in the whole file: a re-parsed piece ends where the next statement begins.
-  const rest = src.file.slice(src.base + at, src.base + at + 40);
-  const atEnd = /^\s*$/.test(rest);
-  const next = atEnd ? 'the end of the file' : snippet(rest);
+  const next = nextWord(src, at);
+  const atEnd = next === 'the end of the file';
   switch (parent?.name) {
     case 'ParamList':
       return `unclosed parameter list: expected a parameter or ')' before ${next}`;
@@ -90,8 +94,10 @@ export function collectSyntaxIssues(tree: Tree, src: Source, skip: (offset: numb
         if (ref.from === ref.to && unterminatedEnds.has(ref.from)) return false;
         // Lezer wants a value after `yield`; Python does not (`yield`, `x = (yield)`).
         if (ref.from === ref.to && node.prevSibling?.name === 'yield') return false;
-        if (ref.from === ref.to) add(ref.from, ref.to, missingMessage(node.parent, src, ref.from));
-        else add(ref.from, ref.to, `syntax error: unexpected ${snippet(text.slice(ref.from, ref.to))}`);
+        const content = text.slice(ref.from, ref.to);
+        if (node.prevSibling?.name === 'AssignOp') add(ref.from, ref.to, `expected a value after '=' before ${nextWord(src, ref.to)}`);
+        else if (content.trim() === '') add(ref.from, ref.to, missingMessage(node.parent, src, ref.to));
+        else add(ref.from, ref.to, `syntax error: unexpected ${snippet(content)}`);
         return false;
       }
       if (ref.name === 'String' && unterminated(text.slice(ref.from, ref.to))) {

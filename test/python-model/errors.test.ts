@@ -32,6 +32,20 @@ describe('Python model: syntax errors', () => {
     const inString = parsePython('x = (1,\ns = """\ndef fake():\n"""\n');
     assert.ok(!inString.functions.some((f) => f.name === 'fake'));
   });
+  it('says what is missing while a decorator or a def is being typed', () => {
+    const text = '@poet(domain="x", retries=)\ndef f(a):\n    return a\n\n@poet\ndef \n\n@poet(retries=1)\ndef g(): pass\n';
+    const parsed = parsePython(text);
+    assert.deepEqual(parsed.errors.map((e) => [e.line, e.column, e.message]), [
+      [1, 27, `expected a value after '=' before ")"`],
+      [6, 5, `incomplete function definition: expected '(' parameters ')' [-> type] ':' and a body before "@poet(retries=1)"`],
+    ]);
+    assert.deepEqual(parsed.functions.map((f) => [f.name, f.decorators.map((d) => d.kwargs)]), [
+      ['f', [{ domain: 'x' }]],
+      ['g', [{ retries: 1 }]],
+    ]);
+    assert.equal(parsed.functions[0]!.decorators[0]!.keywords[1]!.literal, false);
+  });
+
   it('reports a missing body', () => {
     const parsed = parsePython('def f():\nreturn 1\n');
     assert.equal(parsed.errors.length, 1);
