@@ -1,0 +1,299 @@
+// dist/server.js as VS Code runs it: forked over IPC with --clientProcessId, driven by a real
+// LSP client (vscode-languageserver-protocol), with real temp workspaces and the real HTTP
+// service on 127.0.0.1. No mocks; every wait is on a condition, never on a sleep.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, Hover, InitializeResult } from 'vscode-languageserver-protocol/node';
+import { ServiceStateRequest, type ServiceStateResult } from '../../shared/lsp-protocol';
+import { ensureBuilt, fileUri, getJson, isAlive, postJson, tempWorkspace, TestClient, TOKEN } from './harness';
+
+const PRICING = `@poet(domain="financial_services", retries=3, timeout=10)
+def compute_discount(price: float, rate: float) -> float:
+    return price * (1 - rate / 100)
+
+def helper(x: int) -> int:
+    return x + 1
+`;
+const BAD = `@poet(domian="financial_services", retries="three", timeout=-1)
+def misconfigured(x: int) -> int:
+    return x * 2
+`;
+
+/** Re-checks every 50 ms until true (the test's own timeout bounds it). */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('language server process (dist/server.js over IPC)', function () {
+  this.timeout(60_000);
+  const clients: TestClient[] = [];
+  const start = (opts: ConstructorParameters<typeof TestClient>[0]): TestClient => {
+    const c = new TestClient(opts);
+    clients.push(c);
+    return c;
+  };
+  before(() => ensureBuilt());
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.kill();
+  });
+
+  describe('one workspace folder', () => {
+    let ws: string;
+    let client: TestClient;
+    let init: InitializeResult;
+    before(async () => {
+      ws = tempWorkspace();
+      writeFileSync(path.join(ws, 'pricing.na'), PRICING);
+      client = new TestClient({ folders: [ws] });
+      init = await client.initialize();
+      await client.waitReady();
+    });
+    after(() => client.kill());
+
+    it('announces the folder service with poet/serviceReady, and /health answers on 127.0.0.1', async () => {
+      assert.ok(init.capabilities.codeLensProvider && init.capabilities.hoverProvider && init.capabilities.documentSymbolProvider);
+      const [ready] = client.ready;
+      assert.equal(ready!.workspace, ws);
+      assert.equal(ready!.folderUri, fileUri(ws));
+      assert.ok(ready!.port > 0);
+      assert.equal(ready!.url, `http://127.0.0.1:${ready!.port}`);
+      const health = await getJson(ready!.url, '/health');
+      assert.equal(health.status, 200);
+      assert.deepEqual({ status: (health.body as { status: string }).status, workspace: (health.body as { workspace: string }).workspace }, { status: 'ok', workspace: ws });
+      // the token from POET_API_KEY protects /poet/*
+      assert.equal((await fetch(`${ready!.url}/poet/functions`)).status, 401);
+      assert.equal((await getJson(ready!.url, '/poet/functions')).status, 200);
+      const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+      assert.equal(state.state, 'ready');
+      assert.deepEqual(state.services, [ready]);
+      assert.ok(client.statuses.some((s) => s.state === 'ready' && s.workspace === ws));
+    });
+
+    it('reports bad @poet arguments at the argument, with suggestions and a quick fix', async () => {
+      const uri = client.open(path.join(ws, 'bad.na'), BAD);
+      const { diagnostics } = await client.diagnosticsFor(uri);
+      const got = diagnostics.map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]);
+      assert.deepEqual(got, [
+        ['poet.unknown-key', 0, 6, 12],
+        ['poet.invalid-type', 0, 43, 50],
+        ['poet.out-of-range', 0, 60, 62],
+      ]);
+      assert.match(String(diagnostics[0]!.message), /Unknown key "domian".*Did you mean "domain"\?/);
+      assert.ok(diagnostics.every((d) => d.source === 'poet' && d.severity === 1));
+
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: diagnostics[0]!.range,
+        context: { diagnostics: [diagnostics[0]] },
+      });
+      assert.equal(actions.length, 1);
+      assert.equal(actions[0]!.title, 'Change to domain');
+      assert.deepEqual(actions[0]!.edit!.changes![uri], [{ range: diagnostics[0]!.range, newText: 'domain' }]);
+
+      // Fixing the text clears them (after the debounce).
+      const v = client.change(uri, BAD.replace('domian', 'domain').replace('"three"', '3').replace('-1', '5'));
+      assert.deepEqual((await client.diagnosticsFor(uri, v)).diagnostics, []);
+    });
+
+    it('reports Dana syntax errors', async () => {
+      const uri = client.open(path.join(ws, 'broken.na'), 'def f(x):\n    return x +\n\ndef g(:\n    pass\n');
+      const { diagnostics } = await client.diagnosticsFor(uri);
+      assert.ok(diagnostics.length >= 1);
+      assert.ok(diagnostics.every((d) => d.source === 'dana' && d.code === 'dana.syntax-error'));
+    });
+
+    it('puts CodeLenses per poet.codeLens: decorated (default), all, off', async () => {
+      const uri = client.open(path.join(ws, 'pricing.na'), PRICING);
+      const lenses = async (): Promise<CodeLens[]> => client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+      let l = await lenses();
+      assert.deepEqual(l.map((x) => [x.range.start.line, x.command?.title, x.command?.command]), [[0, 'POET: Enhance', 'poet.enhanceFunction']]);
+      assert.deepEqual(l[0]!.command!.arguments, [uri, 'compute_discount']);
+
+      await client.changeSettings({ codeLens: 'all' });
+      l = await lenses();
+      assert.deepEqual(l.map((x) => x.range.start.line), [0, 4]);
+      await client.changeSettings({ codeLens: 'off' });
+      assert.deepEqual(await lenses(), []);
+      await client.changeSettings({});
+      assert.equal((await lenses()).length, 1);
+    });
+
+    it('hovers @poet with the effective config', async () => {
+      const uri = client.open(path.join(ws, 'pricing.na'), PRICING);
+      const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+      const md = (h!.contents as { value: string }).value;
+      assert.match(md, /Not enhanced yet/);
+      assert.match(md, /\| retries \| `3` \| decorator \|/);
+      assert.match(md, /\| fallback \| `"raise"` \| default \|/);
+      assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 4 } }), null);
+    });
+
+    it('completes @poet keys and domain names', async () => {
+      const text = '@poet(domain="fin", )\ndef f(x):\n    return x\n';
+      const uri = client.open(path.join(ws, 'typing.na'), text);
+      const keys = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 20 } });
+      const labels = keys.map((k) => k.label);
+      assert.ok(labels.includes('retries') && labels.includes('timeout') && !labels.includes('domain'), labels.join(', '));
+      assert.equal(keys.find((k) => k.label === 'retries')!.detail, 'integer 0–10');
+      const domains = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 17 } });
+      assert.ok(domains.some((d) => d.label === 'financial_services'), domains.map((d) => d.label).join(', '));
+    });
+
+    it('gives Dana files an outline', async () => {
+      const uri = client.open(path.join(ws, 'outline.na'), 'struct P:\n    x: int\n\n    def norm() -> float:\n        return 1.0\n\ndef outer(a: int) -> int:\n    def inner(b: int) -> int:\n        return b\n    return inner(a)\n');
+      const syms = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+      assert.deepEqual(syms.map((s) => [s.name, s.children?.map((c) => c.name)]), [['P', ['norm']], ['outer', ['inner']]]);
+    });
+
+    it('never writes the token into its log', () => {
+      assert.ok(!client.stderr.includes(TOKEN));
+      assert.ok(!client.logs.some((l) => l.includes(TOKEN)));
+    });
+  });
+
+  it('shows the stored version, metrics and feedback in the lens, refreshing when .dana/poet changes', async function () {
+    const ws = tempWorkspace();
+    writeFileSync(path.join(ws, 'pricing.na'), PRICING);
+    const client = start({ folders: [ws] });
+    await client.initialize();
+    const [ready] = await client.waitReady();
+    const uri = client.open(path.join(ws, 'pricing.na'), PRICING);
+    const title = async (): Promise<string | undefined> =>
+      (await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }))[0]?.command?.title;
+    assert.equal(await title(), 'POET: Enhance');
+
+    const t = await postJson(ready!.url, '/poet/transpile', { code: PRICING, function_name: 'compute_discount', language: 'dana', context: { file: 'pricing.na' } });
+    if (t.status !== 200) throw new Error(`transpile failed: ${t.status} ${JSON.stringify(t.body)}`);
+    const { key, version } = t.body as { key: string; version: string };
+    // the watcher sees the new version: storageChanged + a lens refresh request
+    await client.until(() => client.storageChanges.includes(ws) && client.lensRefreshes > 0, 'storageChanged after transpile');
+    assert.equal(await title(), `POET ${version}`);
+
+    const run = (ok: boolean) => ({
+      function_name: key,
+      version,
+      inputs: { price: 10, rate: 5 },
+      ...(ok ? { output: 9.5 } : { error: { type: 'ValueError', message: 'boom', phase: 'operate' } }),
+      duration_ms: 3,
+      attempts: 1,
+      started_at: new Date().toISOString(),
+    });
+    const ids: string[] = [];
+    for (const ok of [true, true, true, false]) {
+      const r = await postJson(ready!.url, '/poet/executions', run(ok));
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      ids.push((r.body as { execution_id: string }).execution_id);
+    }
+    const fb = await postJson(ready!.url, '/poet/feedback', { execution_id: ids[3], feedback: 'down' });
+    assert.equal(fb.status, 201, JSON.stringify(fb.body));
+    // Every write is followed by a (debounced) storageChanged; after the last one the lens is final.
+    const want = `POET ${version} · 75% ✓ · 👎 1`;
+    let last = await title();
+    while (last !== want) {
+      const seen = client.storageChanges.length;
+      await client.until(() => client.storageChanges.length > seen, `a storage change (lens so far: ${last})`);
+      last = await title();
+    }
+    assert.equal(last, want);
+  });
+
+  it('runs one service per workspace folder, and starts one for an added folder', async () => {
+    const a = tempWorkspace('poet-lsp-a-');
+    const b = tempWorkspace('poet-lsp-b-');
+    const c = tempWorkspace('poet-lsp-c-');
+    const client = start({ folders: [a, b] });
+    await client.initialize();
+    const ready = await client.waitReady(2);
+    assert.deepEqual(ready.map((r) => r.workspace).sort(), [a, b].sort());
+    assert.notEqual(ready[0]!.port, ready[1]!.port);
+    for (const r of ready) assert.equal(((await getJson(r.url, '/health')).body as { workspace: string }).workspace, r.workspace);
+
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: fileUri(c), name: 'c' }], removed: [{ uri: fileUri(a), name: path.basename(a) }] },
+    });
+    await client.waitReady(3);
+    const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+    assert.deepEqual(state.services.map((s) => s.workspace).sort(), [b, c].sort());
+    const removed = ready.find((r) => r.workspace === a)!;
+    await eventually(async () => fetch(`${removed.url}/health`).then(() => false, () => true)); // the removed folder's service closes
+  });
+
+  it('reports a service that cannot start, and keeps the language features working', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const ws = tempWorkspace();
+      const client = start({ folders: [ws], initializationOptions: { port } });
+      await client.initialize();
+      await client.until(() => client.statuses.some((s) => s.state === 'error'), 'serviceStatus error');
+      const err = client.statuses.find((s) => s.state === 'error')!;
+      assert.match(err.message!, new RegExp(`Port ${port} .*in use`));
+      assert.equal(err.workspace, ws);
+      const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+      assert.equal(state.state, 'error');
+      assert.equal(client.ready.length, 0);
+      const uri = client.open(path.join(ws, 'bad.na'), BAD);
+      assert.equal((await client.diagnosticsFor(uri)).diagnostics.length, 3);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('takes its port from POET_PORT', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const client = start({ folders: [tempWorkspace()], env: { POET_PORT: String(port) } });
+    await client.initialize();
+    const [ready] = await client.waitReady();
+    assert.equal(ready!.port, port);
+  });
+
+  it('exits with 0 on shutdown + exit and closes its HTTP service', async () => {
+    const client = start({ folders: [tempWorkspace()] });
+    await client.initialize();
+    const [ready] = await client.waitReady();
+    const pid = client.child.pid!;
+    assert.equal(await client.stop(), 0);
+    assert.equal(isAlive(pid), false);
+    await assert.rejects(fetch(`${ready!.url}/health`));
+  });
+
+  it('exits when the editor process (--clientProcessId) dies', async () => {
+    // A stand-in for the extension host: a process the server watches but does not talk to.
+    const parent = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const parentExited = new Promise((r) => parent.once('exit', r));
+    const client = start({ folders: [tempWorkspace()], clientProcessId: parent.pid! });
+    await client.initialize();
+    await client.waitReady();
+    parent.kill('SIGKILL');
+    await parentExited;
+    const { code } = await client.exited; // the watchdog polls every 3 s
+    assert.equal(code, 1, 'exit without a shutdown request is code 1');
+    assert.equal(isAlive(client.child.pid!), false);
+  });
+
+  it('exits when the IPC channel to the editor closes', async () => {
+    const client = start({ folders: [tempWorkspace()] });
+    await client.initialize();
+    await client.waitReady();
+    client.child.disconnect();
+    await client.exited;
+    assert.equal(isAlive(client.child.pid!), false);
+  });
+
+  it('serves an empty function list for a fresh folder', async () => {
+    const ws = tempWorkspace();
+    mkdirSync(path.join(ws, 'src'));
+    const client = start({ folders: [ws] });
+    await client.initialize();
+    const [ready] = await client.waitReady();
+    const fns = await getJson(ready!.url, '/poet/functions');
+    assert.deepEqual(fns.body, []);
+  });
+});
