@@ -17,25 +17,33 @@ export interface MetricsCharts {
   empty: boolean;
 }
 
-/** `14:05` for buckets within a day of each other, else `11-26 14:05` (UTC, as recorded). */
-function timeLabel(iso: string, withDate: boolean): string {
-  const s = iso.replace('T', ' ').slice(0, 16);
-  return withDate ? s.slice(5) : s.slice(11);
+type TimeFormat = 'seconds' | 'minutes' | 'date';
+
+/** The label detail a span needs: `14:05:09` within an hour, `14:05` within a day, else `11-26 14:05` (UTC, as recorded). */
+function timeFormat(isos: string[]): TimeFormat {
+  const ts = isos.map((x) => Date.parse(x)).filter(Number.isFinite);
+  const span = ts.length ? Math.max(...ts) - Math.min(...ts) : 0;
+  return span < 3600_000 ? 'seconds' : span < 20 * 3600_000 ? 'minutes' : 'date';
+}
+
+function timeLabel(iso: string, f: TimeFormat): string {
+  const s = iso.replace('T', ' ');
+  return f === 'seconds' ? s.slice(11, 19) : f === 'minutes' ? s.slice(11, 16) : s.slice(5, 16);
 }
 
 export function chartsFor(m: FunctionMetrics): MetricsCharts {
   const versions = m.versions.filter((v) => v.executions > 0 || v.feedback_count > 0);
   const labels = versions.map((v) => (v.version === m.current_version ? `${v.version} (current)` : v.version));
   const times = m.timeline.executions.map((b) => b.at);
-  const spanMs = times.length ? Date.parse(times[times.length - 1]!) - Date.parse(times[0]!) : 0;
-  const withDate = spanMs > 20 * 3600_000;
+  const execFormat = timeFormat(times);
+  const fbFormat = timeFormat(m.timeline.feedback.map((f) => f.at));
 
   const bucketAts = [...new Set(times)];
   const ok = bucketAts.map((at) => m.timeline.executions.filter((b) => b.at === at).reduce((s, b) => s + b.count - b.failures, 0));
   const failed = bucketAts.map((at) => m.timeline.executions.filter((b) => b.at === at).reduce((s, b) => s + b.failures, 0));
 
   const fbVersions = [...new Set(m.timeline.feedback.map((f) => f.version))];
-  const fbLabels = m.timeline.feedback.map((f) => timeLabel(f.at, withDate || true));
+  const fbLabels = m.timeline.feedback.map((f) => timeLabel(f.at, fbFormat));
   const cur = m.versions.find((v) => v.version === m.current_version);
   const total = m.versions.reduce((s, v) => s + v.executions, 0);
   const summary = cur && cur.executions
@@ -62,7 +70,7 @@ export function chartsFor(m: FunctionMetrics): MetricsCharts {
       })),
     },
     executions: {
-      labels: bucketAts.map((at) => timeLabel(at, withDate)),
+      labels: bucketAts.map((at) => timeLabel(at, execFormat)),
       datasets: [
         { label: 'succeeded', data: ok, stack: 'runs' },
         { label: 'failed', data: failed, stack: 'runs' },

@@ -86,12 +86,20 @@ describe('learning: metrics webview', () => {
     assert.deepEqual(c.successRate.labels, ['v1', 'v2 (current)'], 'versions without data are left out');
     assert.deepEqual(c.successRate.datasets[0]!.data, [70, 99.5]);
     assert.deepEqual(c.p95.datasets[0]!.data, [1500, 1100]);
-    assert.deepEqual(c.executions.labels, ['14:00', '14:01']);
+    assert.deepEqual(c.executions.labels, ['14:00:00', '14:01:00'], 'seconds within an hour');
+    assert.deepEqual(c.feedback.labels, ['14:00:30', '14:00:40', '14:01:30']);
     assert.deepEqual(c.executions.datasets.map((d) => d.data), [[70, 119], [30, 31]]);
     assert.deepEqual(c.feedback.datasets.map((d) => d.label), ['v1 feedback score', 'v2 feedback score']);
     assert.deepEqual(c.feedback.datasets[1]!.data, [null, null, 1]);
     assert.equal(c.summary, 'flaky v2: 200 runs, 99.5% success, p95 1100 ms, 1.4 attempts per call');
     assert.equal(c.empty, false);
+  });
+
+  it('labels times by the span: dates once it exceeds a day', () => {
+    const long = { ...metrics, timeline: { ...metrics.timeline, executions: [{ at: '2026-11-24T09:00:00.000Z', version: 'v1', count: 1, failures: 0 }, { at: '2026-11-26T14:00:00.000Z', version: 'v2', count: 1, failures: 0 }] } };
+    assert.deepEqual(chartsFor(long).executions.labels, ['11-24 09:00', '11-26 14:00']);
+    const empty = chartsFor({ ...metrics, versions: [], timeline: { bucket_s: 1, executions: [], feedback: [] } });
+    assert.equal(empty.empty, true);
   });
 
   it('allows only the nonce’d bundle and styles (no inline script, no remote content)', () => {
