@@ -42,6 +42,11 @@ export async function sourceDocument(args: unknown[]): Promise<{ doc: vscode.Tex
     return { doc: ed.document, position: ed.selection.active };
   }
   if (t.kind === 'source') {
+    // The editor context menu passes the document's Uri: the cursor in that editor says which function.
+    const ed = vscode.window.activeTextEditor;
+    if (!t.functionName && ed && ed.document.uri.toString() === vscode.Uri.parse(t.fileUri).toString()) {
+      return { doc: ed.document, position: ed.selection.active };
+    }
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(t.fileUri));
     return { doc, ...(t.functionName ? { functionName: t.functionName } : {}) };
   }
@@ -59,8 +64,10 @@ export async function sourceFunction(services: PoetServices, args: unknown[]): P
   } else if (position) {
     fn = functionAtPosition(doc, position);
     if (!fn) throw new UserError(`The cursor is not inside a function in ${relPath}. Put it inside the function to enhance.`);
+  } else {
+    throw new UserError(`Which function of ${relPath}? Put the cursor inside it, or use its CodeLens.`);
   }
-  return { doc, folder, relPath, fn: fn! };
+  return { doc, folder, relPath, fn };
 }
 
 /** The stored function a command means, from a tree item or from the function in the editor. */
