@@ -218,31 +218,34 @@ export class Lexer {
     const s = this.src;
     let j = start;
     while (isDigit(s.charCodeAt(j))) j++;
-    const exponent = (k: number): number => {
-      const c = s.charCodeAt(k);
-      if (c !== 101 && c !== 69) return k;
-      let m = k + 1;
-      const sign = s.charCodeAt(m);
-      if (sign === 43 || sign === 45) m++;
-      if (!isDigit(s.charCodeAt(m))) return k;
-      while (isDigit(s.charCodeAt(m))) m++;
-      return m;
-    };
     if (j > start) {
-      const e = exponent(j);
+      const e = this.exponent(j);
       if (e > j) j = e;
       else if (s.charCodeAt(j) === 46) {
         j++;
         while (isDigit(s.charCodeAt(j))) j++;
-        j = exponent(j);
+        j = this.exponent(j);
       }
     } else {
       j++; // '.'
       while (isDigit(s.charCodeAt(j))) j++;
-      j = exponent(j);
+      j = this.exponent(j);
     }
     this.pos = j;
     return { type: 'number', value: s.slice(start, j), start, end: j };
+  }
+
+  /** End of an exponent `e[+-]digits` at k, or k when there is none. */
+  private exponent(k: number): number {
+    const s = this.src;
+    const c = s.charCodeAt(k);
+    if (c !== 101 && c !== 69) return k;
+    let m = k + 1;
+    const sign = s.charCodeAt(m);
+    if (sign === 43 || sign === 45) m++;
+    if (!isDigit(s.charCodeAt(m))) return k;
+    while (isDigit(s.charCodeAt(m))) m++;
+    return m;
   }
 
   private stringTok(start: number, end: number): Token {
@@ -339,15 +342,21 @@ export class Lexer {
       }
     }
     if (!sawBrace) return -1;
+    // Slow path, linear: `visited` marks positions a plain scan already went through (from
+    // there it fails again); `nextClose[k]` is the first `}` at or after i + k.
+    const n = s.length - i;
+    const visited = new Uint8Array(n);
+    const nextClose = new Int32Array(n + 1);
+    nextClose[n] = -1;
+    for (let k = n - 1; k >= 0; k--) nextClose[k] = s.charCodeAt(i + k) === 125 ? i + k : nextClose[k + 1]!;
     const braces: number[] = [];
-    const failed = new Set<number>();
     let j = i;
     for (;;) {
       for (;;) {
-        if (j >= s.length || failed.has(j)) break;
+        if (j >= s.length || visited[j - i]) break;
         const d = s.charCodeAt(j);
         if (d === c) return j + 1;
-        failed.add(j);
+        visited[j - i] = 1;
         if (d === 92) {
           const e = s.charCodeAt(j + 1);
           if (j + 1 >= s.length || e === NL || e === CR) break;
@@ -359,7 +368,7 @@ export class Lexer {
       }
       const b = braces.pop();
       if (b === undefined) return -1;
-      const close = s.indexOf('}', b + 1);
+      const close = nextClose[b + 1 - i]!;
       if (close < 0) return -1;
       j = close + 1;
     }

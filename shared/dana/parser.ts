@@ -1011,20 +1011,19 @@ export class Parser {
 
   private parseSliceItem(): A.Expr | A.Slice {
     const start = this.tok.start;
-    const endsPart = () => this.isOp(']') || this.isOp(',');
     if (this.isOp('::')) {
       this.advance();
       return { kind: 'slice', lower: null, upper: null, step: this.parseExpr(), loc: this.loc(start) };
     }
     if (this.isOp(':')) {
       this.advance();
-      if (endsPart()) return { kind: 'slice', lower: null, upper: null, step: null, loc: this.loc(start) };
+      if (this.isOp(']') || this.isOp(',')) return { kind: 'slice', lower: null, upper: null, step: null, loc: this.loc(start) };
       return { kind: 'slice', lower: null, upper: this.parseExpr(), step: null, loc: this.loc(start) };
     }
     const lower = this.parseExpr();
     if (!this.isOp(':')) return lower;
     this.advance();
-    if (endsPart()) return { kind: 'slice', lower, upper: null, step: null, loc: this.loc(start) };
+    if (this.isOp(']') || this.isOp(',')) return { kind: 'slice', lower, upper: null, step: null, loc: this.loc(start) };
     const upper = this.parseExpr();
     let step: A.Expr | null = null;
     if (this.isOp(':')) {

@@ -51,12 +51,19 @@ export function parseWithRecovery(text: string, lines: LineIndex): Recovered {
 /** Indentation width of the line holding `offset`, up to `offset` (tabs count 8). */
 function widthBefore(text: string, lineStart: number, offset: number): number {
   let w = 0;
-  for (let i = lineStart; i < offset; i++) w += text.charCodeAt(i) === 9 ? 8 : 1;
+  for (let i = lineStart; i < offset; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0xfeff) w += c === 9 ? 8 : 1;
+  }
   return w;
 }
 
-/** Tokens of [start, end) in flat mode, each flagged when it is the first on its line. */
-function* flatTokens(text: string, start: number, end: number): Generator<Token & { first: boolean }> {
+/**
+ * Visit the tokens of [start, end) in flat mode; `first` is true for the first token of a line,
+ * and `lineStart` is then the offset of that line. A BOM at offset 0 is skipped. Stops when
+ * `visit` returns true.
+ */
+function scanFlat(text: string, start: number, end: number, visit: (t: Token, first: boolean, lineStart: number) => boolean | void): void {
   const lex = new Lexer(text, start, true);
   let first = true;
   for (;;) {
@@ -66,7 +73,17 @@ function* flatTokens(text: string, start: number, end: number): Generator<Token 
       first = true;
       continue;
     }
-    yield { ...t, first };
+    if (t.start === 0 && t.type === 'error' && text.charCodeAt(0) === 0xfeff) continue;
+    let lineStart = -1;
+    if (first) {
+      lineStart = t.start;
+      while (lineStart > 0) {
+        const c = text.charCodeAt(lineStart - 1);
+        if (c === 10 || c === 13) break;
+        lineStart--;
+      }
+    }
+    if (visit(t, first, lineStart)) return;
     first = false;
   }
 }
@@ -75,15 +92,17 @@ function* flatTokens(text: string, start: number, end: number): Generator<Token 
 function resyncPoint(text: string, lines: LineIndex, regionStart: number, errorOffset: number): number | null {
   const after = lines.lineStart(lines.position(errorOffset).line + 1);
   if (after <= errorOffset) return null;
-  for (const t of flatTokens(text, regionStart, text.length)) {
-    if (!t.first || t.start < after) continue;
-    if (lines.lineStart(lines.position(t.start).line) !== t.start) continue;
+  let found: number | null = null;
+  scanFlat(text, regionStart, text.length, (t, first, lineStart) => {
+    if (!first || t.start < after || lineStart !== t.start) return false;
     if (t.type === 'name' || t.type === 'string' || t.type === 'number' || (t.type === 'kw' && RESYNC_KEYWORDS.has(t.value)) ||
         (t.type === 'op' && (t.value === '@' || t.value === '[' || t.value === '(' || t.value === '{'))) {
-      return t.start;
+      found = t.start;
+      return true;
     }
-  }
-  return null;
+    return false;
+  });
+  return found;
 }
 
 interface Open {
@@ -104,14 +123,12 @@ export function tolerantDefs(text: string, lines: LineIndex, region: A.Loc): Def
   const close = (o: Open) => {
     if (o.site) o.site.body.end = Math.max(o.site.body.start, o.lastEnd);
   };
-  for (const t of flatTokens(text, region.start, region.end)) {
-    if (t.type === 'error' && t.start === 0 && text.charCodeAt(0) === 0xfeff) continue;
-    if (t.start < skipUntil) continue;
-    const lineStart = lines.lineStart(lines.position(t.start).line);
-    const width = t.first ? widthBefore(text, lineStart, t.start) : -1;
+  scanFlat(text, region.start, region.end, (t, first, lineStart) => {
+    if (t.start < skipUntil) return;
+    const width = first ? widthBefore(text, lineStart, t.start) : -1;
     if (pendingDoc && t.start > pendingDocAfter) {
       // The first token of the body: a lone string literal is the docstring.
-      if (t.first && width > pendingDoc.width && pendingDoc.site) {
+      if (first && width > pendingDoc.width && pendingDoc.site) {
         if (t.type === 'string') {
           const lineEnd = lines.lineStart(lines.position(t.end).line + 1);
           const nextOnLine = text.slice(t.end, lineEnd).trim();
@@ -122,7 +139,7 @@ export function tolerantDefs(text: string, lines: LineIndex, region: A.Loc): Def
       pendingDoc = null;
     }
     const defLike = t.type === 'kw' && (t.value === 'def' || t.value === 'sync' || STRUCT_LIKE.has(t.value));
-    const logical = t.first && (depth === 0 || defLike || (t.type === 'op' && t.value === '@'));
+    const logical = first && (depth === 0 || defLike || (t.type === 'op' && t.value === '@'));
     if (logical) {
       depth = 0;
       while (stack.length && stack[stack.length - 1]!.width >= width) close(stack.pop()!);
@@ -141,7 +158,7 @@ export function tolerantDefs(text: string, lines: LineIndex, region: A.Loc): Def
           }
           skipUntil = headerEnd;
           for (const o of stack) o.lastEnd = headerEnd;
-          continue;
+          return;
         }
       } else if (t.type === 'kw' && STRUCT_LIKE.has(t.value)) {
         const m = /^[ \t]+([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(t.end, t.end + 200));
@@ -153,7 +170,7 @@ export function tolerantDefs(text: string, lines: LineIndex, region: A.Loc): Def
       else if ((t.value === ')' || t.value === ']' || t.value === '}') && depth > 0) depth--;
     }
     for (const o of stack) o.lastEnd = t.end;
-  }
+  });
   while (stack.length) close(stack.pop()!);
   return out;
 }
