@@ -90,6 +90,3 @@ export interface PoetInitializationOptions {
   /** Set false to run only the language features (e.g. `poet.service.url` points to a remote service). */
   startService?: boolean;
 }
-
-/** Command the `POET: Enhance` CodeLens runs; arguments: `[fileUri: string, functionName: string]`. */
-export const ENHANCE_FUNCTION_COMMAND = 'poet.enhanceFunction';

@@ -49,14 +49,16 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
   const log = (m: string): void => connection.console.log(m);
 
   const metrics = new CachedMetrics(serviceMetricsSource((ws) => services?.endpoint(ws)));
-  const storage = new StorageIndex((workspace) => {
+  const storage = new StorageIndex((workspace, changed) => {
     metrics.invalidate(workspace);
-    domains.invalidate(workspace);
     const folder = folders.find((f) => f.fsPath === workspace);
     if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     if (folder) void connection.sendNotification(StorageChangedNotification.type, { workspace, folderUri: folder.uri });
-    // user-defined domains may have changed what is valid
-    for (const d of documents.all()) scheduleDiagnostics(d.uri, 0);
+    // user-defined domains (.dana/poet/domains/*.json) may have changed what is valid
+    if ([...changed].some((p) => p === '' || p === 'domains' || p.startsWith('domains/'))) {
+      domains.invalidate(workspace);
+      for (const d of documents.all()) if (folderOfDoc(d.uri)?.fsPath === workspace) scheduleDiagnostics(d.uri, 0);
+    }
   });
 
   const folderOfDoc = (uri: string): Folder | undefined => {
@@ -103,13 +105,18 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     };
   });
 
+  /** The service creates `.dana/poet/`, so the watcher attaches once it has started (or failed). */
+  const watchAndServe = (f: Folder): void => {
+    if (!services) return storage.watch(f.fsPath);
+    void services.start(f).then(() => {
+      if (folders.includes(f)) storage.watch(f.fsPath);
+    });
+  };
+
   connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'poet' }).catch(() => undefined);
     if (folders.length === 0) log('POET: no workspace folder is open; the HTTP service starts when one is added.');
-    for (const f of folders) {
-      storage.watch(f.fsPath);
-      void services?.start(f);
-    }
+    for (const f of folders) watchAndServe(f);
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const r of e.removed) {
         const f = folders.find((x) => x.uri === r.uri);
@@ -121,8 +128,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
         const f = folderFromUri(a.uri, a.name);
         if (!f || folders.some((x) => x.uri === f.uri)) continue;
         folders.push(f);
-        storage.watch(f.fsPath);
-        void services?.start(f);
+        watchAndServe(f);
       }
     });
   });

@@ -67,7 +67,8 @@ export class StorageIndex {
   private readonly watchers = new Map<string, { watcher?: FSWatcher; poll?: NodeJS.Timeout; debounce?: NodeJS.Timeout }>();
 
   constructor(
-    private readonly onChange: (workspace: string) => void,
+    /** Called once per burst of changes, with the `.dana/poet/`-relative paths that changed ('' when unknown). */
+    private readonly onChange: (workspace: string, changed: ReadonlySet<string>) => void,
     private readonly debounceMs = 200,
   ) {}
 
@@ -93,10 +94,19 @@ export class StorageIndex {
     const entry: { watcher?: FSWatcher; poll?: NodeJS.Timeout; debounce?: NodeJS.Timeout } = {};
     this.watchers.set(workspace, entry);
     const root = poetRoot(workspace);
-    const fire = (): void => {
+    let changed = new Set<string>();
+    const fire = (_event?: string, filename?: string | Buffer | null): void => {
+      const rel = filename ? String(filename).split(path.sep).join('/') : '';
+      // lock files come and go with every request; they change nothing anyone shows
+      if (rel.startsWith('.locks')) return;
+      changed.add(rel);
       this.invalidate(workspace);
       clearTimeout(entry.debounce);
-      entry.debounce = setTimeout(() => this.onChange(workspace), this.debounceMs);
+      entry.debounce = setTimeout(() => {
+        const batch = changed;
+        changed = new Set();
+        this.onChange(workspace, batch);
+      }, this.debounceMs);
       entry.debounce.unref();
     };
     const attach = (): boolean => {

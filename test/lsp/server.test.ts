@@ -7,6 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, Hover, InitializeResult } from 'vscode-languageserver-protocol/node';
+import pino from 'pino';
+import { startService } from '../../server/service/start';
 import { ServiceStateRequest, type ServiceStateResult } from '../../shared/lsp-protocol';
 import { ensureBuilt, fileUri, getJson, isAlive, postJson, tempWorkspace, TestClient, TOKEN } from './harness';
 
@@ -198,6 +200,49 @@ describe('language server process (dist/server.js over IPC)', function () {
       last = await title();
     }
     assert.equal(last, want);
+  });
+
+  it('re-checks open documents when a user-defined domain appears under .dana/poet/domains', async () => {
+    const ws = tempWorkspace();
+    const client = start({ folders: [ws] });
+    await client.initialize();
+    await client.waitReady();
+    const uri = client.open(path.join(ws, 'mine.na'), '@poet(domain="acme_rules", retries=1)\ndef f(x):\n    return x\n');
+    const first = await client.diagnosticsFor(uri);
+    assert.deepEqual(first.diagnostics.map((d) => d.code), ['poet.unknown-domain']);
+    mkdirSync(path.join(ws, '.dana/poet/domains'), { recursive: true });
+    writeFileSync(path.join(ws, '.dana/poet/domains/acme_rules.json'), JSON.stringify({ description: 'ACME house rules' }));
+    // no edit of the document: only the watcher can make the server publish again
+    await client.until(() => client.diagnostics.get(uri)!.diagnostics.length === 0, 'diagnostics without the unknown domain');
+  });
+
+  it('without its own service (remote mode) still sees what another process writes into .dana/poet', async () => {
+    const ws = tempWorkspace();
+    writeFileSync(path.join(ws, 'pricing.na'), PRICING);
+    const client = start({ folders: [ws], initializationOptions: { startService: false } });
+    await client.initialize();
+    const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+    assert.equal(state.state, 'stopped');
+    const uri = client.open(path.join(ws, 'pricing.na'), PRICING);
+    const title = async (): Promise<string | undefined> =>
+      (await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }))[0]?.command?.title;
+    assert.equal(await title(), 'POET: Enhance');
+    // another tool: a service in this test process, on the same folder (it creates .dana/poet/)
+    const other = await startService({ workspace: ws, host: '127.0.0.1', port: 0, token: TOKEN, logger: pino({ level: 'silent' }) });
+    try {
+      const t = await postJson(other.url, '/poet/transpile', { code: PRICING, function_name: 'compute_discount', language: 'dana', context: { file: 'pricing.na' } });
+      assert.equal(t.status, 200, JSON.stringify(t.body));
+      const want = `POET ${(t.body as { version: string }).version}`;
+      let last = await title();
+      while (last !== want) {
+        const seen = client.storageChanges.length;
+        await client.until(() => client.storageChanges.length > seen, `a storage change (lens so far: ${last})`);
+        last = await title();
+      }
+      assert.equal(client.ready.length, 0, 'no service of its own');
+    } finally {
+      await other.close();
+    }
   });
 
   it('runs one service per workspace folder, and starts one for an added folder', async () => {
