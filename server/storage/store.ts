@@ -6,12 +6,13 @@
 // place) before `index.json` and `current` are updated, so after a crash `current` always
 // names a complete version. The version folders are the truth; `index.json` is a summary
 // rebuilt from them on every write, so `GET /poet/functions` reads one small file per function.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   FunctionKeySchema,
+  KEY_RE as KEY_NAME_RE,
   LanguageSchema,
   VersionMetadataSchema,
   VERSION_RE,
@@ -56,20 +57,6 @@ export interface VersionFile {
 }
 
 const EXECUTION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
 
 export class PoetStore {
   readonly paths: PoetPaths;
@@ -297,31 +284,83 @@ export class PoetStore {
     await writeJsonAtomic(join(this.functionDir(key), 'index.json'), { ...prev, versions: await this.listVersions(key), updated_at: new Date().toISOString() });
   }
 
-  /** Every function with at least one version, sorted by key. */
+  /**
+   * Every function with at least one version, sorted by key.
+   *
+   * Summaries are memoised per function and revalidated by the mtimes of the function folder
+   * (which changes whenever index.json or current is renamed into place, by this process,
+   * another POET process or a tool such as git) and of `current` (which a person may edit in
+   * place). Two stats per function instead of two reads and a schema check.
+   * A folder changed within the last 50 ms is not memoised (mtime ticks are coarse).
+   */
   async listFunctions(): Promise<FunctionSummary[]> {
     let keys: string[];
     try {
-      keys = (await fs.readdir(this.paths.functions)).filter((k) => FunctionKeySchema.safeParse(k).success);
+      keys = (await fs.readdir(this.paths.functions)).filter((k) => KEY_NAME_RE.test(k) && k.length <= 200);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
     keys.sort();
-    const rows = await mapLimit(keys, 64, async (key): Promise<FunctionSummary | undefined> => {
-      const [index, current] = await Promise.all([this.readIndex(key), this.readCurrent(key)]);
-      if (!index || index.versions.length === 0) return undefined;
-      return {
-        name: index.name,
-        key,
-        current_version: current,
-        versions: index.versions,
-        language: index.language,
-        source_file: index.source_file,
-        domain: index.domain,
-        updated_at: index.updated_at,
-      };
-    });
-    return rows.filter((r): r is FunctionSummary => r !== undefined);
+    const now = Date.now();
+    const stale: string[] = [];
+    const stamps = new Map<string, number>();
+    for (const key of keys) {
+      // Synchronous on purpose: a stat of a cached inode takes microseconds, far less than a
+      // thread-pool round trip. `current` is stat'ed too: a person may edit it in place.
+      const dir = join(this.paths.functions, key);
+      const d = statSync(dir, { throwIfNoEntry: false });
+      if (!d?.isDirectory()) continue;
+      const c = statSync(join(dir, 'current'), { throwIfNoEntry: false });
+      const stamp = Math.max(d.mtimeMs, c?.mtimeMs ?? 0);
+      stamps.set(key, stamp);
+      if (this.summaries.get(key)?.stamp !== stamp) stale.push(key);
+    }
+    // Cold entries are read synchronously in slices, yielding between slices: thousands of
+    // tiny reads through the thread pool cost seconds on a busy machine, this costs ~20 µs each.
+    const fresh = new Map<string, FunctionSummary | null>();
+    for (let i = 0; i < stale.length; i++) {
+      const key = stale[i]!;
+      const stamp = stamps.get(key)!;
+      const summary = this.readSummarySync(key);
+      fresh.set(key, summary);
+      if (now - stamp > 50) this.summaries.set(key, { stamp, summary });
+      else this.summaries.delete(key);
+      if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+    }
+    const out: FunctionSummary[] = [];
+    for (const key of keys) {
+      if (!stamps.has(key)) continue;
+      const s = fresh.has(key) ? fresh.get(key) : this.summaries.get(key)?.summary;
+      if (s) out.push(s);
+    }
+    for (const k of this.summaries.keys()) if (!stamps.has(k)) this.summaries.delete(k);
+    return out;
+  }
+
+  private readonly summaries = new Map<string, { stamp: number; summary: FunctionSummary | null }>();
+
+  /** The list row of one function from index.json and current; null when unreadable or empty. */
+  private readSummarySync(key: string): FunctionSummary | null {
+    const dir = join(this.paths.functions, key);
+    let index: Partial<FunctionIndex>;
+    let current: string | null;
+    try {
+      index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Partial<FunctionIndex>;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger?.warn({ key, err: (e as Error).message }, 'unreadable index.json ignored');
+      return null;
+    }
+    const r = FunctionIndexSchema.safeParse(index);
+    if (!r.success || r.data.versions.length === 0) return null;
+    try {
+      const v = readFileSync(join(dir, 'current'), 'utf8').trim();
+      current = VERSION_RE.test(v) ? v : null;
+    } catch {
+      current = null;
+    }
+    const i = r.data;
+    return { name: i.name, key, current_version: current, versions: i.versions, language: i.language, source_file: i.source_file, domain: i.domain, updated_at: i.updated_at };
   }
 
   // ------------------------------------------------------------ cache

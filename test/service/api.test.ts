@@ -212,6 +212,22 @@ describe('service endpoints', () => {
     expectError(await t.call('GET', apiPaths.version('add', 'latest')), 400, 'invalid_request');
   });
 
+  it('the function list follows changes made outside the service', async () => {
+    await transpile({ code: PY_ADD, language: 'python' });
+    await transpile({ code: PY_ADD, language: 'python', config: { retries: 3 } });
+    const list = async () => FunctionListResponseSchema.parse((await t.call('GET', apiPaths.functions())).body);
+    // Let the folder's mtime age past the memo's 50 ms guard, then list twice (the second from the memo).
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal((await list())[0]!.current_version, 'v2');
+    assert.equal((await list())[0]!.current_version, 'v2');
+    // A person edits `current` in place (no rename): the list shows it.
+    await writeFile(join(t.ws, '.dana/poet/functions/add/current'), 'v1\n');
+    assert.equal((await list())[0]!.current_version, 'v1');
+    // A function folder removed by hand disappears from the list.
+    await rm(join(t.ws, '.dana/poet/functions/add'), { recursive: true });
+    assert.deepEqual(await list(), []);
+  });
+
   it('PUT current pins and rolls back; the version must exist', async () => {
     await transpile({ code: PY_ADD, language: 'python' });
     await transpile({ code: PY_ADD, language: 'python', config: { retries: 3 } });
