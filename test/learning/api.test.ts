@@ -435,9 +435,11 @@ describe('learning API: metrics', function () {
 
 describe('learning API: LLM feedback analysis', function () {
   let llm: Server;
-  let reply: () => unknown;
+  // Until a test sets it, the fake LLM answers with something no caller accepts.
+  let reply: () => unknown = () => 'not json';
   let seen: Array<{ auth?: string; body: unknown }>;
-  const saved = { ...process.env };
+  const KEYS = ['POET_LLM_URL', 'POET_LLM_MODEL', 'POET_LLM_API_KEY'] as const;
+  const saved = Object.fromEntries(KEYS.map((k) => [k, process.env[k]]));
   let t: TestService;
   before(async () => {
     seen = [];
@@ -458,7 +460,10 @@ describe('learning API: LLM feedback analysis', function () {
     await enhance(t);
   });
   after(async () => {
-    process.env = saved;
+    for (const k of KEYS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
     await t.close();
     await new Promise((ok) => llm.close(ok));
   });
