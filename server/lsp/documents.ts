@@ -16,8 +16,8 @@ export function languageOf(doc: Pick<TextDocument, 'uri' | 'languageId'>): Langu
   return null;
 }
 
-/** A model range as an LSP range in `doc`. */
-export function toLspRange(doc: TextDocument, r: Range): LspRange {
+/** A model range (only its offsets are used) as an LSP range in `doc`. */
+export function toLspRange(doc: TextDocument, r: { start: Pick<Range['start'], 'offset'>; end: Pick<Range['end'], 'offset'> }): LspRange {
   return { start: doc.positionAt(r.start.offset), end: doc.positionAt(r.end.offset) };
 }
 

@@ -2,7 +2,7 @@
 // domain context, no server. The end-to-end behaviour over LSP is in server.test.ts.
 import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { SymbolKind } from 'vscode-languageserver/node';
+import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import { z } from 'zod';
 import type { ConfigContext, DomainConfigInfo } from '../../shared/config';
 import { functionTextHash } from '../../shared/source/hash';
@@ -283,12 +283,17 @@ def f(x: int) -> int:
   });
 
   describe('document symbols', () => {
-    it('nests functions under functions and struct methods under their struct (Dana)', () => {
+    const shape = (s: DocumentSymbol): unknown => [s.name, s.kind, ...(s.children?.length ? [s.children.map(shape)] : [])];
+
+    it('nests functions under functions, and fields and methods under their struct (Dana)', () => {
       const pd = parse(`struct Account:
     balance: float
 
     def deposit(amount: float) -> float:
         return amount
+
+struct Point:
+    x: int = 0
 
 def outer(x: int) -> int:
     def inner(y: int) -> int:
@@ -302,17 +307,27 @@ sync def tick():
     pass
 `);
       const syms = documentSymbols(pd);
-      const shape = (s: { name: string; kind: number; children?: unknown[] }): unknown => [s.name, s.kind, ...(s.children?.length ? [(s.children as typeof syms).map(shape)] : [])];
       assert.deepEqual(syms.map(shape), [
-        ['Account', SymbolKind.Struct, [['deposit', SymbolKind.Method]]],
+        ['Account', SymbolKind.Struct, [['balance', SymbolKind.Field], ['deposit', SymbolKind.Method]]],
+        ['Point', SymbolKind.Struct, [['x', SymbolKind.Field]]],
         ['outer', SymbolKind.Function, [['inner', SymbolKind.Function]]],
         ['(Account) withdraw', SymbolKind.Method],
         ['tick', SymbolKind.Function],
       ]);
-      const outer = syms[1]!;
+      const account = syms[0]!;
+      assert.deepEqual(account.range, { start: { line: 0, character: 0 }, end: { line: 4, character: 21 } });
+      assert.deepEqual(account.selectionRange, { start: { line: 0, character: 7 }, end: { line: 0, character: 14 } });
+      assert.equal(account.children![0]!.detail, 'float');
+      const outer = syms[2]!;
       assert.equal(outer.detail, '(x: int) -> int');
-      assert.deepEqual(outer.selectionRange, { start: { line: 6, character: 4 }, end: { line: 6, character: 9 } });
-      assert.equal(syms[3]!.detail, 'sync ()');
+      assert.deepEqual(outer.selectionRange, { start: { line: 9, character: 4 }, end: { line: 9, character: 9 } });
+      assert.equal(syms[4]!.detail, 'sync ()');
+    });
+
+    it('still nests methods under their struct when the file has a syntax error elsewhere', () => {
+      const pd = parse('struct Account:\n    balance: float\n\n    def deposit(amount: float) -> float:\n        return amount\n\ndef broken(:\n    pass\n');
+      const syms = documentSymbols(pd);
+      assert.deepEqual(syms[0] && shape(syms[0]), ['Account', SymbolKind.Struct, [['deposit', SymbolKind.Method]]]);
     });
 
     it('shows Python class methods under their class', () => {

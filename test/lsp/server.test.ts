@@ -147,7 +147,7 @@ describe('language server process (dist/server.js over IPC)', function () {
     it('gives Dana files an outline', async () => {
       const uri = client.open(path.join(ws, 'outline.na'), 'struct P:\n    x: int\n\n    def norm() -> float:\n        return 1.0\n\ndef outer(a: int) -> int:\n    def inner(b: int) -> int:\n        return b\n    return inner(a)\n');
       const syms = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
-      assert.deepEqual(syms.map((s) => [s.name, s.children?.map((c) => c.name)]), [['P', ['norm']], ['outer', ['inner']]]);
+      assert.deepEqual(syms.map((s) => [s.name, s.children?.map((c) => c.name)]), [['P', ['x', 'norm']], ['outer', ['inner']]]);
     });
 
     it('never writes the token into its log', () => {
