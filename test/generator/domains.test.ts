@@ -82,7 +82,7 @@ def extract(prompt: str) -> dict:
       'err(e.answer, "short please")',
     ].join('\n'), { min_response_length: 5 });
     assert.deepEqual(out[0], { ok: 'A long enough answer to: Explain POET' });
-    assert.match(String(out[1]!.message), /parameter 'prompt' = '   ': must not be empty/);
+    assert.match(String(out[1]!.message), /parameter 'prompt' = ' {3}': must not be empty/);
     assert.match(String(out[2]!.message), /must not contain control characters/);
     assert.equal(out[3]!.error, 'EnforceError');
     assert.match(String(out[3]!.message), /length 2 is below the minimum 5/);

@@ -31,6 +31,20 @@ export const BUILTIN_DOMAINS: readonly DomainDefinition[] = [
 ];
 const BUILTIN = new Map(BUILTIN_DOMAINS.map((d) => [d.name, d]));
 
+/** Names used by the original POET and its examples, accepted for the built-ins. */
+export const DOMAIN_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  mathematical_operations: 'computation',
+  math: 'computation',
+  finance: 'financial_services',
+  financial: 'financial_services',
+  building: 'building_management',
+  hvac: 'building_management',
+  llm: 'llm_optimization',
+  prompt_optimization: 'llm_optimization',
+  ml: 'ml_monitoring',
+  medical: 'healthcare',
+});
+
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
 const DOMAINS_DIR = ['.dana', 'poet', 'domains'];
 
@@ -108,8 +122,8 @@ function loadUserDomain(workspace: string, name: string, seen: Set<string>): Dom
 function resolveOne(name: string, workspace: string | undefined, seen = new Set<string>()): DomainDefinition | undefined {
   const builtin = BUILTIN.get(name);
   if (builtin) return builtin;
-  if (!workspace || !NAME_RE.test(name)) return undefined;
-  return loadUserDomain(workspace, name, seen);
+  const user = workspace && NAME_RE.test(name) ? loadUserDomain(workspace, name, seen) : undefined;
+  return user ?? BUILTIN.get(DOMAIN_ALIASES[name] ?? '');
 }
 
 /** `parent:child`: the parent's rules first, then the child's; params of both (child wins). */
