@@ -19,6 +19,11 @@ function snippet(s: string): string {
   return `"${visible}"`;
 }
 
+/** An error node lezer makes where Python has none: after a bare `yield` (`yield`, `x = (yield)`). */
+export function isSpuriousError(node: SyntaxNode): boolean {
+  return node.from === node.to && node.prevSibling?.name === 'yield';
+}
+
 /** The word that follows `at`, read on in the whole file (a re-parsed piece ends early). */
 function nextWord(src: Source, at: number): string {
   const rest = src.file.slice(src.base + at, src.base + at + 40);
@@ -92,8 +97,7 @@ export function collectSyntaxIssues(tree: Tree, src: Source, skip: (offset: numb
       if (ref.type.isError) {
         const node = ref.node;
         if (ref.from === ref.to && unterminatedEnds.has(ref.from)) return false;
-        // Lezer wants a value after `yield`; Python does not (`yield`, `x = (yield)`).
-        if (ref.from === ref.to && node.prevSibling?.name === 'yield') return false;
+        if (isSpuriousError(node)) return false;
         const content = text.slice(ref.from, ref.to);
         if (node.prevSibling?.name === 'AssignOp') add(ref.from, ref.to, `expected a value after '=' before ${nextWord(src, ref.to)}`);
         else if (content.trim() === '') add(ref.from, ref.to, missingMessage(node.parent, src, ref.to));

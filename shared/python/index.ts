@@ -6,15 +6,15 @@ import { parser } from '@lezer/python';
 import type { FunctionModel, ParsedFile, SyntaxIssue } from '../source/model';
 import { collectSyntaxIssues, MAX_ISSUES } from './errors';
 import { functionModel } from './functions';
-import { MAX_NESTING, prepareForLezer } from './prepare';
 import { LineIndex, type Source } from './positions';
-import { regionsToReparse } from './recover';
+import { MAX_NESTING, prepareForLezer } from './prepare';
+import { recover } from './recover';
 
-function functionsOf(tree: Tree, src: Source, skip: (offset: number) => boolean): FunctionModel[] {
+function functionsOf(tree: Tree, src: Source): FunctionModel[] {
   const out: FunctionModel[] = [];
   tree.iterate({
     enter(ref) {
-      if (ref.name !== 'FunctionDefinition' || skip(ref.from)) return;
+      if (ref.name !== 'FunctionDefinition') return;
       const fn = functionModel(src, ref.node);
       if (fn) out.push(fn);
     },
@@ -28,25 +28,25 @@ export function parsePython(text: string): ParsedFile {
     // and shift every offset by one.
     const base = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const src: Source = { text: base ? text.slice(1) : text, base, file: text, lines: new LineIndex(text) };
-    // Tree offsets are the same in `limited.text`; slices for the model come from `src.text`.
-    const limited = prepareForLezer(src.text);
-    const tree = parser.parse(limited.text);
-    const regions = regionsToReparse(tree, src.text);
-    const inRegion = (offset: number): boolean => regions.some((r) => offset >= r.from && offset <= r.to);
-
-    const functions = functionsOf(tree, src, inRegion);
-    const errors: SyntaxIssue[] = collectSyntaxIssues(tree, src, inRegion);
-    for (const r of regions) {
-      r.cuts.forEach((from, k) => {
-        const to = r.cuts[k + 1] ?? r.to;
-        const piece: Source = { ...src, text: src.text.slice(from, to), base: base + from };
-        const pieceTree = parser.parse(limited.text.slice(from, to));
-        functions.push(...functionsOf(pieceTree, piece, () => false));
-        errors.push(...collectSyntaxIssues(pieceTree, piece));
-      });
+    // Lezer parses a same-length variant of the text (see prepare.ts and recover.ts), so tree
+    // offsets index `src.text`, from which the model takes every name, type and source.
+    const prepared = prepareForLezer(src.text);
+    const { tree, cuts } = recover(prepared.text);
+    // A zero-width error at a cut's end belongs to the cut statement; a def there does not.
+    const inCut = (offset: number): boolean => cuts.some((c) => offset >= c.from && offset <= c.to);
+    const functions = functionsOf(tree, src).filter(
+      (f) => !cuts.some((c) => f.header_range.start.offset - base >= c.from && f.header_range.start.offset - base < c.to),
+    );
+    const errors: SyntaxIssue[] = collectSyntaxIssues(tree, src, inCut);
+    for (const cut of cuts) {
+      // The cut statement alone, from the start of its line so that columns stay right.
+      const piece: Source = { ...src, text: src.text.slice(cut.lineStart, cut.to), base: base + cut.lineStart };
+      const pieceTree = parser.parse(prepared.text.slice(cut.lineStart, cut.to));
+      for (const fn of functionsOf(pieceTree, piece)) functions.push({ ...fn, parents: [...cut.parents, ...fn.parents] });
+      errors.push(...collectSyntaxIssues(pieceTree, piece));
     }
-    if (limited.tooDeepAt >= 0) {
-      const at = src.lines.position(limited.tooDeepAt + base);
+    if (prepared.tooDeepAt >= 0) {
+      const at = src.lines.position(prepared.tooDeepAt + base);
       errors.push({
         line: at.line,
         column: at.column,

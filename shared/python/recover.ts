@@ -1,77 +1,149 @@
-// Better recovery than lezer's alone for one common editing state: an unclosed bracket.
-// Inside brackets newlines do not end statements, so `def f(x:` swallows the lines after it,
-// and the next function's decorator becomes part of f's annotation. Python never lets a
-// statement inside brackets start at column 0 with `@`, `def`, `async def` or `class`, so when
-// a top-level statement contains an error, it is cut at such lines (outside strings and
-// comments) and each piece is parsed on its own.
+// Better recovery than lezer's alone for the commonest editing state: an unclosed bracket.
+// Inside brackets newlines do not end statements, so while `def f(x:` is being typed it
+// swallows the lines after it: the next function's `@poet(...)` becomes part of f's
+// annotation, or lezer's recovery loses track of the enclosing class. Indentation says where
+// a statement really ends, so a statement that holds an error is cut at the next line indented
+// no deeper than it: the file is parsed again with that statement replaced by a placeholder
+// (same length, line breaks kept), and the statement itself is parsed alone.
 import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@lezer/python';
+import { isSpuriousError } from './errors';
 
-export interface Region {
+/**
+ * Each cut costs a parse of the whole file, so they are bounded (by count, and by total
+ * characters re-parsed); further broken statements keep lezer's own recovery.
+ */
+const MAX_CUTS = 8;
+const MAX_REPARSED_CHARS = 1_000_000;
+
+export interface Cut {
+  /** The broken statement, from its first character (decorators included) to the cut. */
   from: number;
   to: number;
-  /** Offsets where a new piece starts (the first is `from`). */
-  cuts: number[];
+  /** Start of the statement's first line, where its standalone parse begins. */
+  lineStart: number;
+  /** Names of the defs and classes around it. */
+  parents: string[];
 }
 
-const STATEMENT_START = /^(@|def\b|async[ \t]+def\b|class\b)/;
-
-/** Start offsets of the top-level nodes that hold an error node somewhere inside. */
-function brokenTopLevel(tree: Tree): Set<number> {
-  const broken = new Set<number>();
-  let top = -1;
-  // One iterative pass: Tree.iterate keeps no recursion, unlike subtree copies, so deep
-  // nesting cannot overflow the stack here.
-  tree.iterate({
-    enter(ref) {
-      if (ref.node.parent?.name === 'Script') top = ref.from;
-      if (ref.type.isError && top >= 0) broken.add(top);
-    },
-  });
-  return broken;
+export interface Recovered {
+  /** The parse of the text with every cut statement replaced. */
+  tree: Tree;
+  /** The text that tree was parsed from. */
+  text: string;
+  cuts: Cut[];
 }
 
-/** Column-0 statement starts in (from, to) that lie outside strings and comments. */
-function statementStarts(tree: Tree, text: string, from: number, to: number): Array<{ at: number; decorator: boolean }> {
-  const out: Array<{ at: number; decorator: boolean }> = [];
+function lineStartOf(text: string, at: number): number {
+  let s = at;
+  while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
+  return s;
+}
+
+function indentWidth(text: string, lineStart: number): number {
+  let w = 0;
+  for (let i = lineStart; i < text.length; i++) {
+    if (text[i] === ' ') w++;
+    else if (text[i] === '\t') w = w - (w % 8) + 8;
+    else if (text[i] !== '\f') break;
+  }
+  return w;
+}
+
+const DEF_LINE = /^(def\b|async[ \t]+def\b|class\b)/;
+/** Lines at the statement's indentation that still belong to it. */
+const CONTINUES = /^([)\]}]|(else|elif|except|finally)\b)/;
+
+/**
+ * The first line after the statement's first line where Python would start the next statement
+ * (a line indented no deeper than the statement, outside strings), or -1. Lezer's own node may
+ * end sooner or later than that when the statement is broken.
+ */
+function cutPoint(tree: Tree, text: string, stmt: SyntaxNode): number {
+  const indent = indentWidth(text, lineStartOf(text, stmt.from));
+  // The decorators of a decorated statement and its def line are the statement's own lines.
+  let inDecorators = stmt.name === 'DecoratedStatement';
   const newline = /\r\n?|\n/g;
-  newline.lastIndex = from;
-  for (let m = newline.exec(text); m && m.index + m[0].length < to; m = newline.exec(text)) {
-    const at = m.index + m[0].length;
-    const start = STATEMENT_START.exec(text.slice(at, at + 12));
-    if (!start) continue;
+  newline.lastIndex = stmt.from;
+  for (let m = newline.exec(text); m; m = newline.exec(text)) {
+    const line = m.index + m[0].length;
+    let at = line;
+    while (text[at] === ' ' || text[at] === '\t' || text[at] === '\f') at++;
+    const c = text[at];
+    if (c === undefined || c === '\n' || c === '\r' || c === '#' || indentWidth(text, line) > indent) continue;
     const inner = tree.resolveInner(at, 1);
     if (['String', 'FormatString', 'Comment'].includes(inner.name) && inner.from < at) continue;
-    out.push({ at, decorator: start[1] === '@' });
+    const head = text.slice(at, at + 12);
+    if (inDecorators) {
+      if (c === '@') continue;
+      if (DEF_LINE.test(head)) {
+        inDecorators = false;
+        continue;
+      }
+    }
+    if (CONTINUES.test(head)) continue;
+    return line;
   }
-  return out;
+  return -1;
 }
 
-/** The top-level regions worth re-parsing in pieces; none when the file parsed cleanly. */
-export function regionsToReparse(tree: Tree, text: string): Region[] {
-  const regions: Region[] = [];
-  const top: SyntaxNode[] = [];
-  for (let c = tree.topNode.firstChild; c; c = c.nextSibling) top.push(c);
-  const broken = brokenTopLevel(tree);
-  for (let i = 0; i < top.length; i++) {
-    const node = top[i]!;
-    if (node.from === node.to || !broken.has(node.from)) continue;
-    let to = node.to;
-    let starts = statementStarts(tree, text, node.from, to);
-    if (starts.length === 0) continue;
-    // A trailing decorator belongs to the statement lezer parsed next: take that one along.
-    if (starts[starts.length - 1]!.decorator && top[i + 1]) {
-      to = top[++i]!.to;
-      starts = statementStarts(tree, text, node.from, to);
-    }
-    // A stack of decorators and its def stay in one piece.
-    const cuts = [node.from];
-    let afterDecorator = text.startsWith('@', node.from);
-    for (const s of starts) {
-      if (!afterDecorator) cuts.push(s.at);
-      afterDecorator = s.decorator;
-    }
-    if (cuts.length === 1) continue;
-    regions.push({ from: node.from, to, cuts });
+/** A statement that begins its line (so its indentation is its own, not its parent's). */
+function isStatement(text: string, node: SyntaxNode): boolean {
+  const p = node.parent;
+  if (!p || (p.name !== 'Script' && p.name !== 'Body')) return false;
+  return /^[ \t\f]*$/.test(text.slice(lineStartOf(text, node.from), node.from));
+}
+
+function parentNames(text: string, node: SyntaxNode): string[] {
+  const names: string[] = [];
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.name !== 'FunctionDefinition' && p.name !== 'ClassDefinition') continue;
+    const n = p.getChild('VariableName');
+    if (n) names.unshift(text.slice(n.from, n.to));
   }
-  return regions;
+  return names;
+}
+
+/** The innermost statement around an error that swallowed a line it must not have. */
+function findCut(tree: Tree, text: string): Cut | null {
+  let found: Cut | null = null;
+  // Errors share their enclosing statements: scan each statement once.
+  const scanned = new Map<string, number>();
+  tree.iterate({
+    enter(ref) {
+      if (found) return false;
+      if (!ref.type.isError) return undefined;
+      if (isSpuriousError(ref.node)) return false;
+      for (let s: SyntaxNode | null = ref.node; s; s = s.parent) {
+        if (!isStatement(text, s)) continue;
+        const key = `${s.from}:${s.to}`;
+        let to = scanned.get(key);
+        if (to === undefined) scanned.set(key, (to = cutPoint(tree, text, s)));
+        if (to < 0) continue;
+        found = { from: s.from, to, lineStart: lineStartOf(text, s.from), parents: parentNames(text, s) };
+        break;
+      }
+      return false;
+    },
+  });
+  return found;
+}
+
+/** Same length; line breaks kept so lines and columns do not move; `0` keeps the block non-empty. */
+function placeholder(text: string, from: number, to: number): string {
+  return text.slice(0, from) + '0' + text.slice(from + 1, to).replace(/[^\r\n]/g, ' ') + text.slice(to);
+}
+
+export function recover(text: string): Recovered {
+  let tree = parser.parse(text);
+  const cuts: Cut[] = [];
+  const budget = Math.min(MAX_CUTS, Math.floor(MAX_REPARSED_CHARS / Math.max(1, text.length)));
+  while (cuts.length < budget) {
+    const cut = findCut(tree, text);
+    if (!cut) break;
+    cuts.push(cut);
+    text = placeholder(text, cut.from, cut.to);
+    tree = parser.parse(text);
+  }
+  return { tree, text, cuts };
 }

@@ -32,6 +32,37 @@ describe('Python model: syntax errors', () => {
     const inString = parsePython('x = (1,\ns = """\ndef fake():\n"""\n');
     assert.ok(!inString.functions.some((f) => f.name === 'fake'));
   });
+  it('recovers the same way inside a class, keeping parents and decorators', () => {
+    const text = [
+      'class Account:',
+      '    def withdraw(self, amount: float,',
+      '',
+      '    @poet(retries=2)',
+      '    def deposit(self, amount):',
+      '        return amount',
+      '',
+      '    class Audit:',
+      '        def log(self, x',
+      '        @staticmethod',
+      '        def stamp(): pass',
+      '',
+      '@poet(domain="computation")',
+      'def top(): pass',
+      '',
+    ].join('\n');
+    const parsed = parsePython(text);
+    assert.deepEqual(parsed.functions.map((f) => [f.name, f.parents, f.decorators.map((d) => d.name)]), [
+      ['withdraw', ['Account'], []],
+      ['deposit', ['Account'], ['poet']],
+      ['log', ['Account', 'Audit'], []],
+      ['stamp', ['Account', 'Audit'], ['staticmethod']],
+      ['top', [], ['poet']],
+    ]);
+    assert.deepEqual(parsed.errors.map((e) => e.line), [4, 10]);
+    assertRangesConsistent(text, parsed);
+    assert.equal(only(parsed, 'withdraw').source, 'def withdraw(self, amount: float,');
+  });
+
   it('says what is missing while a decorator or a def is being typed', () => {
     const text = '@poet(domain="x", retries=)\ndef f(a):\n    return a\n\n@poet\ndef \n\n@poet(retries=1)\ndef g(): pass\n';
     const parsed = parsePython(text);
