@@ -22,15 +22,22 @@ export interface EditorDomainContext extends ConfigContext {
  */
 export function editorDomainContext(workspace: string | undefined): EditorDomainContext {
   const inner = domainConfigContext(workspace);
+  // Memoised for the context's life: DomainContexts drops the context when `.dana/poet/domains`
+  // changes, and every decorator of a file asks for the same few domains.
+  const seen = new Map<string, DomainConfigInfo | undefined>();
+  let names: string[] | undefined;
   return {
     domain(name: string): DomainConfigInfo | undefined {
-      try {
-        return inner.domain(name);
-      } catch {
-        return undefined;
+      if (!seen.has(name)) {
+        try {
+          seen.set(name, inner.domain(name));
+        } catch {
+          seen.set(name, undefined);
+        }
       }
+      return seen.get(name);
     },
-    domainNames: () => inner.domainNames(),
+    domainNames: () => (names ??= inner.domainNames()),
     docs(name: string): DomainDocs | undefined {
       try {
         const d = getDomain(name, workspace);

@@ -17,6 +17,8 @@ const span = (start: number, end: number): Offsets => ({ start: { offset: start 
  */
 function danaContainers(pd: ParsedDocument): Array<{ name: string; sym: DocumentSymbol }> {
   const text = pd.doc.getText();
+  // A second, full parse: only worth it when the file has such a block at all.
+  if (!/^[ \t]*(?:struct|resource|agent_blueprint|interface|workflow|agent)\b/m.test(text)) return [];
   const { program } = parseDanaProgram(text);
   if (!program) return [];
   const out: Array<{ name: string; sym: DocumentSymbol }> = [];
