@@ -101,6 +101,10 @@ export async function runHostSuite(env: VscodeEnv, vsix: string, artifacts: stri
       if (!gone) try { process.kill(pid, 'SIGKILL'); } catch { /* gone meanwhile */ }
       print(rec);
       records.push(rec);
+    } else if (process.env.POET_TEST_GREP) {
+      const rec: TestRecord = { title, state: 'skipped', durationMs: 0, skipReason: `POET_TEST_GREP=${process.env.POET_TEST_GREP} left out the backend tests` };
+      print(rec);
+      records.push(rec);
     } else {
       const rec: TestRecord = { title, state: 'failed', durationMs: 0, error: 'the suite recorded no backendPid fact (see the backend tests above)' };
       print(rec);

@@ -79,6 +79,9 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
     return vdir && fs.existsSync(vdir) ? fs.readdirSync(vdir) : [];
   };
 
+  /** The function's row in the POET view, and its description ("v1", "v2 · 3 runs · …"). */
+  const functionRow = () => page.locator('.part.sidebar .monaco-list-row', { hasText: target.fn }).first();
+  const rowDescription = async () => (await functionRow().locator('.label-description').first().textContent().catch(() => '')) ?? '';
   const editorTab = (name: string) => page.locator('.tabs-container .tab', { hasText: name }).first();
   const bodyLine = () => page.locator('.editor-instance .view-lines .view-line', { hasText: target.bodyLine }).first();
 
@@ -158,9 +161,8 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
 
   it('2. the POET view lists the function with v1', async () => {
     await page.locator('.activitybar .action-item a[aria-label^="POET"]').first().click();
-    const row = page.locator('.pane-body .monaco-list-row', { hasText: target.fn }).first();
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
-    await waitFor('the function row to show v1', async () => /\bv1\b/.test((await row.textContent()) ?? ''), 30_000);
+    await functionRow().waitFor({ state: 'visible', timeout: 30_000 });
+    await waitFor('the function row to show v1', async () => /\bv1\b/.test(await rowDescription()), 30_000);
     assert.ok(versionFiles('v1').length > 0, '.dana/poet/ holds the v1 files');
     await step('poet-view-v1');
   });
@@ -175,8 +177,7 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
     await waitFor('the edit to be saved', () => fs.readFileSync(join(workspace, target.file), 'utf8').includes(EDIT), 15_000);
     await enhanceFromContextMenu();
     await waitFor(`.dana/poet/functions/*${target.fn}/v2/ with files`, () => versionFiles('v2').length > 0, 90_000);
-    const row = page.locator('.pane-body .monaco-list-row', { hasText: target.fn }).first();
-    await waitFor('the function row to show v2 as current', async () => /\bv2\b/.test((await row.textContent()) ?? ''), 30_000);
+    await waitFor('the function row to show v2 as current', async () => /\bv2\b/.test(await rowDescription()), 30_000);
     assert.equal(fs.readFileSync(join(functionDir()!, 'current'), 'utf8').trim(), 'v2', '.dana/poet current pointer');
     await step('enhanced-v2');
   });
@@ -193,6 +194,12 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
       if (await pick.isVisible()) await pick.click();
       return false;
     }, 30_000);
+    // Both sides render the stored enhanced code (its header names the version).
+    for (const v of ['v1', 'v2']) {
+      const side = v === 'v1' ? '.editor.original' : '.editor.modified';
+      await waitFor(`the diff's ${v} side to show its code`, async () =>
+        ((await diff.locator(`${side} .view-lines`).first().textContent().catch(() => '')) ?? '').length > 0, 15_000);
+    }
     await step('compare-diff');
   });
 
