@@ -124,7 +124,10 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
   };
   const maybeStart = (doc: vscode.TextDocument) => {
     if (vscode.workspace.isTrusted && !backend.running && wantsBackend(doc)) {
-      void backend.ensureStarted().catch((err) => log.error('Starting the backend failed', err));
+      // After activate() returns: loading the language client is not activation's cost.
+      setTimeout(() => {
+        if (!backend.running) void backend.ensureStarted().catch((err) => log.error('Starting the backend failed', err));
+      }, 0);
     }
   };
   vscode.workspace.textDocuments.forEach(maybeStart);

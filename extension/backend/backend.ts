@@ -10,7 +10,14 @@ import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import type { LanguageClient as LanguageClientType } from 'vscode-languageclient/node';
 import type { PoetInitializationOptions, ServiceReadyParams } from '../../shared/lsp-protocol';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { backendEnv, serverSettings, type PoetSettings } from '../config/settings';
+import { parseServerLogLine } from './serverLog';
+
+function lines(input: Readable, each: (line: string) => void): void {
+  createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', each);
+}
 
 const protocol = () => require('../../shared/lsp-protocol') as typeof import('../../shared/lsp-protocol');
 
@@ -133,6 +140,14 @@ export class Backend implements vscode.Disposable {
       ],
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // The service's JSON log lines arrive on stderr: log each at its own level.
+      stdioOptions: {
+        stdout: (input, out) => lines(input, (l) => out.info(l)),
+        stderr: (input, out) => lines(input, (l) => {
+          const e = parseServerLogLine(l);
+          out[e.level](e.text);
+        }),
+      },
       initializationOptions,
       synchronize: { configurationSection: 'poet' },
       initializationFailedHandler: (err) => {
