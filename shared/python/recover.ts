@@ -15,6 +15,20 @@ import { isSpuriousError } from './errors';
  */
 const MAX_CUTS = 8;
 const MAX_REPARSED_CHARS = 1_000_000;
+/** More errors than this and the text is not code being edited but something else: leave it to lezer. */
+const MAX_ERRORS = 10;
+
+function errorCount(tree: Tree, limit: number): number {
+  let n = 0;
+  tree.iterate({
+    enter(ref) {
+      if (n > limit) return false;
+      if (ref.type.isError && !isSpuriousError(ref.node)) n++;
+      return undefined;
+    },
+  });
+  return n;
+}
 
 export interface Cut {
   /** The broken statement, from its first character (decorators included) to the cut. */
@@ -137,7 +151,7 @@ function placeholder(text: string, from: number, to: number): string {
 export function recover(text: string): Recovered {
   let tree = parser.parse(text);
   const cuts: Cut[] = [];
-  const budget = Math.min(MAX_CUTS, Math.floor(MAX_REPARSED_CHARS / Math.max(1, text.length)));
+  const budget = errorCount(tree, MAX_ERRORS) > MAX_ERRORS ? 0 : Math.min(MAX_CUTS, Math.floor(MAX_REPARSED_CHARS / Math.max(1, text.length)));
   while (cuts.length < budget) {
     const cut = findCut(tree, text);
     if (!cut) break;
