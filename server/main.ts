@@ -27,11 +27,16 @@ const server = createPoetServer(connection, { token, envPort: envPort(), logger 
 if (generated) connection.console.warn(`POET: ${TOKEN_ENV} is not set; the HTTP service uses a random token the client does not know.`);
 if (process.env.POET_PORT !== undefined && envPort() === undefined) connection.console.warn(`POET: ignoring POET_PORT=${process.env.POET_PORT} (not a port number); using a free port.`);
 
+/** Closes the HTTP services (finishing requests in flight, at most 2 s), then exits. */
+function closeAndExit(code: number): void {
+  void server.dispose().finally(() => process.exit(code));
+  setTimeout(() => process.exit(code), 2000).unref();
+}
 // The IPC channel to the extension host closed: nobody can talk to us any more.
-process.on('disconnect', () => {
-  void server.dispose().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2000).unref();
-});
+process.on('disconnect', () => closeAndExit(0));
+// A process manager (or the client's terminate) asking politely.
+process.on('SIGTERM', () => closeAndExit(0));
+process.on('SIGINT', () => closeAndExit(0));
 // Log instead of dying silently; the client restarts a crashed server, but a lost
 // promise in one feature should not take the services down.
 process.on('unhandledRejection', (err) => connection.console.error(`POET: unhandled rejection: ${(err as Error)?.stack ?? String(err)}`));

@@ -332,6 +332,15 @@ describe('language server process (dist/server.js over IPC)', function () {
     assert.equal(isAlive(client.child.pid!), false);
   });
 
+  it('closes its services and exits with 0 on SIGTERM', async () => {
+    const client = start({ folders: [tempWorkspace()] });
+    await client.initialize();
+    const [ready] = await client.waitReady();
+    client.child.kill('SIGTERM');
+    assert.deepEqual(await client.exited, { code: 0, signal: null });
+    await assert.rejects(fetch(`${ready!.url}/health`));
+  });
+
   it('serves an empty function list for a fresh folder', async () => {
     const ws = tempWorkspace();
     mkdirSync(path.join(ws, 'src'));
