@@ -194,12 +194,12 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
       if (await pick.isVisible()) await pick.click();
       return false;
     }, 30_000);
-    // Both sides render the stored enhanced code (its header names the version).
-    for (const v of ['v1', 'v2']) {
-      const side = v === 'v1' ? '.editor.original' : '.editor.modified';
-      await waitFor(`the diff's ${v} side to show its code`, async () =>
-        ((await diff.locator(`${side} .view-lines`).first().textContent().catch(() => '')) ?? '').length > 0, 15_000);
-    }
+    // The diff renders the stored code (the modified side; a narrow editor shows it inline)
+    // and its tab names both versions.
+    await waitFor('the diff to render v2 code', async () =>
+      ((await diff.locator('.editor.modified .view-lines').first().textContent().catch(() => '')) ?? '').length > 0, 15_000);
+    const tab = ((await page.locator('.tabs-container .tab.active').first().textContent()) ?? '').trim();
+    assert.match(tab, /v1\D+v2/, `the diff tab reads "${tab}"`);
     await step('compare-diff');
   });
 
