@@ -4,7 +4,7 @@ import type * as A from './ast';
 import { LineIndex } from './lexer';
 import { collectDefs, ModelBuilder } from './functions';
 import { parseWithRecovery, tolerantDefs } from './recover';
-import type { ParsedFile, SyntaxIssue } from '../source/model';
+import type { FunctionModel, ParsedFile, SyntaxIssue } from '../source/model';
 
 export type { Program } from './ast';
 export { emitDana } from './emit';
@@ -21,10 +21,12 @@ export function parseDanaProgram(text: string): { program: A.Program | null; err
 /** Functions and syntax errors of a Dana file. Never throws. */
 export function parseDana(text: string): ParsedFile {
   const lines = new LineIndex(text);
-  const r = parseWithRecovery(text, lines);
-  const sites = collectDefs(r.body);
-  for (const region of r.broken) sites.push(...tolerantDefs(text, lines, region));
   const mb = new ModelBuilder(text, lines);
-  const functions = sites.map((s) => mb.model(s)).sort((a, b) => a.range.start.offset - b.range.start.offset);
+  const functions: FunctionModel[] = [];
+  const r = parseWithRecovery(text, lines, (s) => {
+    for (const site of collectDefs([s])) functions.push(mb.model(site));
+  });
+  for (const region of r.broken) for (const site of tolerantDefs(text, lines, region)) functions.push(mb.model(site));
+  functions.sort((a, b) => a.range.start.offset - b.range.start.offset);
   return { language: 'dana', functions, errors: r.errors };
 }

@@ -29,7 +29,10 @@ const RESERVED = new Set([
   'lambda', 'yield', 'global', 'nonlocal', 'del', 'and', 'or', 'not', 'in', 'is', 'export', 'as',
 ]);
 
-const TWO_CHAR_OPS = new Set(['**', '//', '->', '::', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '$$']);
+// Keyed by the two characters' codes, so operator tokens reuse these strings.
+const TWO_CHAR_OPS = new Map<number, string>(
+  ['**', '//', '->', '::', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '$$'].map((op) => [op.charCodeAt(0) * 65536 + op.charCodeAt(1), op]),
+);
 const ONE_CHAR_OPS = '+-*/%<>=|()[]{},:.@';
 
 const NL = 10;
@@ -138,8 +141,8 @@ export class Lexer {
         return { type: RESERVED.has(word) ? 'kw' : 'name', value: word, start, end: j };
       }
       if (isDigit(c) || (c === 46 && isDigit(s.charCodeAt(start + 1)))) return this.number(start);
-      const two = s.slice(start, start + 2);
-      if (TWO_CHAR_OPS.has(two)) {
+      const two = TWO_CHAR_OPS.get(c * 65536 + s.charCodeAt(start + 1));
+      if (two !== undefined) {
         this.pos = start + 2;
         return { type: 'op', value: two, start, end: start + 2 };
       }

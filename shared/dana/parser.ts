@@ -160,7 +160,7 @@ export class Parser {
    * Parse top-level statements until the end or the first syntax error. `stmtStart` is where
    * the failing top-level statement began (for error recovery).
    */
-  parseTopLevel(requireStatement: boolean): { body: A.Stmt[]; error: Bail | null; stmtStart: number } {
+  parseTopLevel(requireStatement: boolean, onStatement?: (s: A.Stmt) => void): { body: A.Stmt[]; error: Bail | null; stmtStart: number } {
     const body: A.Stmt[] = [];
     let stmtStart = this.tok.start;
     try {
@@ -170,7 +170,10 @@ export class Parser {
       }
       while (this.tok.type !== 'eof') {
         stmtStart = this.tok.start;
-        body.push(this.parseStatement());
+        const st = this.parseStatement();
+        // A consumer that takes statements one by one lets each tree die young (cheap GC).
+        if (onStatement) onStatement(st);
+        else body.push(st);
       }
       return { body, error: null, stmtStart };
     } catch (e) {

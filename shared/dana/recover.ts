@@ -27,14 +27,15 @@ const RESYNC_KEYWORDS = new Set([
 ]);
 const STRUCT_LIKE = new Set(['struct', 'resource', 'agent_blueprint', 'interface', 'workflow']);
 
-export function parseWithRecovery(text: string, lines: LineIndex): Recovered {
+/** `onStatement`: receive top-level statements one at a time instead of in `body`. */
+export function parseWithRecovery(text: string, lines: LineIndex, onStatement?: (s: A.Stmt) => void): Recovered {
   const body: A.Stmt[] = [];
   const errors: SyntaxIssue[] = [];
   const broken: A.Loc[] = [];
   let offset = 0;
   let first = true;
   while (offset <= text.length) {
-    const r = new Parser(text, lines, offset).parseTopLevel(first);
+    const r = new Parser(text, lines, offset).parseTopLevel(first, onStatement);
     body.push(...r.body);
     if (!r.error) break;
     errors.push(r.error.issue);

@@ -17,7 +17,7 @@ const typeArb: fc.Arbitrary<A.TypeRef> = fc.letrec<{ t: A.TypeRef }>((tie) => ({
     kind: fc.constant('type' as const),
     options: fc.array(fc.record({
       name: fc.constantFrom('int', 'str', 'float', 'None', 'list', 'dict', 'Account', 'any'),
-      args: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.constant([]), fc.array(tie('t'), { minLength: 1, maxLength: 2 })),
+      args: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.constant<A.TypeRef[]>([]), fc.array(tie('t'), { minLength: 1, maxLength: 2 })),
     }), { minLength: 1, maxLength: 2 }),
   }),
 })).t;
