@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parsePython } from '../../shared/python/index';
 import { findFunction, functionAt, poetDecorator, qualifiedName } from '../../shared/source/locate';
+import { parseSource } from '../../shared/source/parse';
 
 const text = [
   '@poet(domain="computation")', // 1
@@ -46,5 +47,29 @@ describe('locate: functionAt, findFunction, poetDecorator', () => {
     assert.equal(poetDecorator(findFunction(parsed, 'area')!), undefined);
     const other = parsePython('@poetry(x=1)\ndef f(): pass\n');
     assert.equal(poetDecorator(other.functions[0]!), undefined);
+  });
+});
+
+describe('locate on Dana (through parseSource)', () => {
+  const dana = [
+    'struct Zone:',                                            // 1
+    '    name: str',                                           // 2
+    '',                                                        // 3
+    'def (z: Zone) label(prefix: str = "Z") -> str:',          // 4
+    '    return prefix + z.name',                              // 5
+    '',                                                        // 6
+    '@poet(domain="building_management", retries=2)',          // 7
+    'def setpoint(occupied: bool) -> float:',                  // 8
+    '    return 22.0',                                         // 9
+  ].join('\n') + '\n';
+  const parsed = parseSource(dana, 'dana');
+
+  it('finds receiver methods as Type.method and reads @poet', () => {
+    assert.deepEqual(parsed.errors, []);
+    assert.equal(findFunction(parsed, 'Zone.label')?.line, 4);
+    assert.equal(findFunction(parsed, 'label')?.receiver?.type, 'Zone');
+    assert.equal(functionAt(parsed, 5, 10)?.name, 'label');
+    assert.equal(functionAt(parsed, 7, 1)?.name, 'setpoint');
+    assert.deepEqual(poetDecorator(findFunction(parsed, 'setpoint')!)?.kwargs, { domain: 'building_management', retries: 2 });
   });
 });
