@@ -1,13 +1,14 @@
 // The transpile pipeline, shared by POST /poet/transpile, `poet enhance` and Train:
 // parse → pick the function → effective config → source hash → cache hit, or (under the
 // function's lock) generate, write version vN completely, point `current` at it, cache it.
+import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
 import { canonicalJson, resolveConfig, type ConfigContext, type PoetConfig } from '../../shared/config';
 import { functionTextHash, sourceHash } from '../../shared/source/hash';
-import { languageOfPath, type Language } from '../../shared/source/model';
+import { languageOfPath, type Language, type ParsedFile } from '../../shared/source/model';
 import { parseSource } from '../../shared/source/parse';
 import type { Generator } from '../generator/types';
 import type { CacheEntry, PoetStore } from '../storage/store';
@@ -41,6 +42,8 @@ export interface PipelineOptions {
   configContext: ConfigContext;
 }
 
+const PARSE_MEMO_SIZE = 256;
+
 const suggestionOf = (message: string) => /Did you mean "([^"]+)"/.exec(message)?.[1];
 
 /** A module-qualified key from a workspace-relative file: `src/billing.py` + `total` → `src.billing.total`. */
@@ -62,6 +65,26 @@ export class EnhancePipeline {
     private readonly logger: Logger,
     private readonly options: PipelineOptions,
   ) {}
+
+  /**
+   * Parsing is most of a cache hit's cost (a few ms for 30 lines), and clients resend the
+   * same text (the extension on every save, scripts in loops): keep the last results.
+   * ParsedFile is treated as immutable everywhere, so sharing it is safe.
+   */
+  private readonly parsed = new Map<string, ParsedFile>();
+  private parse(code: string, language: Language): ParsedFile {
+    const id = createHash('sha256').update(language).update('\0').update(code).digest('base64');
+    const hit = this.parsed.get(id);
+    if (hit) {
+      this.parsed.delete(id);
+      this.parsed.set(id, hit);
+      return hit;
+    }
+    const fresh = parseSource(code, language);
+    this.parsed.set(id, fresh);
+    if (this.parsed.size > PARSE_MEMO_SIZE) this.parsed.delete(this.parsed.keys().next().value as string);
+    return fresh;
+  }
 
   /** Which generator serves each language, or why none does. */
   generatorStatus(): { ok: boolean; message?: string; languages: Record<string, { name: string; version: string }> } {
@@ -96,7 +119,7 @@ export class EnhancePipeline {
     const sourceFile = this.sourceFileOf(input.contextFile);
     const language: Language = input.language ?? (sourceFile ? languageOfPath(sourceFile) : null) ?? 'dana';
 
-    const parsed = parseSource(input.code, language);
+    const parsed = this.parse(input.code, language);
     if (parsed.errors.length) {
       const first = parsed.errors[0]!;
       throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message}`, {
@@ -236,8 +259,8 @@ export class EnhancePipeline {
     return { reason: 'manual', detail: forced ? 'forced regeneration' : 'regenerated after the cache was dropped' };
   }
 
-  private async hitResponse(key: string, entry: CacheEntry): Promise<TranspileResponse> {
-    const current = await this.store.readCurrent(key);
+  private hitResponse(key: string, entry: CacheEntry): TranspileResponse {
+    const current = this.store.readCurrentSync(key);
     return this.response(key, entry, { created: false, cached: true, current: current === entry.version });
   }
 

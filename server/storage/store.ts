@@ -56,6 +56,9 @@ export interface VersionFile {
   data: string;
 }
 
+/** Parsed cache entries kept in memory (each holds one generated file, a few kB). */
+const CACHE_MEMO_SIZE = 512;
+
 const EXECUTION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 export class PoetStore {
@@ -374,21 +377,48 @@ export class PoetStore {
   /**
    * The cache entry for this hash, if it is readable, matches, and its version folder still
    * exists. Anything else is a miss (corrupt entries are logged, never thrown).
+   *
+   * This is the hot path of every repeated transpile. Parsed entries are memoised and
+   * revalidated by the file's mtime and size, and the checks use synchronous stats (a few
+   * microseconds each, no thread-pool round trip). An entry changed within the last 50 ms
+   * is read again next time (mtime ticks are coarse).
    */
   async readCache(key: string, sourceHash: string): Promise<CacheEntry | undefined> {
     const file = this.cacheFile(key, sourceHash);
-    const entry = await this.readJsonFile(file, CacheEntrySchema);
-    if (!entry) return undefined;
-    if (entry.source_hash !== sourceHash || entry.key !== key) {
-      this.logger?.warn({ file: this.relative(file) }, 'cache entry does not match its name; treated as a miss');
-      return undefined;
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st) return undefined;
+    const memo = this.cacheMemo.get(file);
+    let entry: CacheEntry | undefined;
+    if (memo && memo.mtimeMs === st.mtimeMs && memo.size === st.size) {
+      entry = memo.entry;
+    } else {
+      entry = await this.readJsonFile(file, CacheEntrySchema);
+      if (!entry) return undefined;
+      if (entry.source_hash !== sourceHash || entry.key !== key) {
+        this.logger?.warn({ file: this.relative(file) }, 'cache entry does not match its name; treated as a miss');
+        return undefined;
+      }
+      if (Date.now() - st.mtimeMs > 50) {
+        this.cacheMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, entry });
+        if (this.cacheMemo.size > CACHE_MEMO_SIZE) this.cacheMemo.delete(this.cacheMemo.keys().next().value as string);
+      }
     }
-    try {
-      await fs.access(join(this.versionDir(key, entry.version), 'metadata.json'));
-    } catch {
-      return undefined;
-    }
+    if (!statSync(join(this.versionDir(key, entry.version), 'metadata.json'), { throwIfNoEntry: false })) return undefined;
     return entry;
+  }
+
+  private readonly cacheMemo = new Map<string, { mtimeMs: number; size: number; entry: CacheEntry }>();
+
+  /** `current` read synchronously: for the cache-hit path, where a thread-pool read costs more than the read. */
+  readCurrentSync(key: string): string | null {
+    let text: string;
+    try {
+      text = readFileSync(join(this.functionDir(key), 'current'), 'utf8');
+    } catch {
+      return null;
+    }
+    const v = text.trim();
+    return VERSION_RE.test(v) ? v : null;
   }
 
   async writeCache(entry: CacheEntry): Promise<void> {
