@@ -16,13 +16,14 @@ import { createApi, type PoetApi } from './api';
 import { readSettings, restartNeeded } from './config/settings';
 import { Commands, ContextKeys, Settings, Views } from '../shared/ids';
 import { runTestsIfRequested } from './testing/hook';
+import { lazy } from './lazy/load';
 
 let backendRef: Backend | undefined;
 
 /** Extra command handlers from other parts, loaded on first use. One line each. */
 function extraCommands(services: PoetServices): CommandTable {
   return {
-    ...lazyTable([Commands.giveFeedback, Commands.trainNow, Commands.showMetrics], () => (require('./learning/commands') as typeof import('./learning/commands')).learningCommands(services)),
+    ...lazyTable([Commands.giveFeedback, Commands.trainNow, Commands.showMetrics], () => lazy().learning.learningCommands(services)),
   };
 }
 

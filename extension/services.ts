@@ -8,6 +8,7 @@ import type { ErrorAction } from './client/errors';
 import { readSettings, type PoetSettings } from './config/settings';
 import { Commands, REMOTE_API_KEY_SECRET, Settings } from '../shared/ids';
 import type { FolderRef } from './tree/model';
+import { lazy } from './lazy/load';
 
 /** A workspace folder's service: its client and whether it is a remote one. */
 export interface ServiceHandle {
@@ -16,9 +17,20 @@ export interface ServiceHandle {
   remote: boolean;
 }
 
+const USER_ERROR = Symbol.for('poet.UserError');
+
+/**
+ * A problem the user can fix, shown as it is. Branded so `instanceof` also holds for the copy
+ * of this class inside the lazily loaded bundle (the learning commands throw it from there).
+ */
 export class UserError extends Error {
+  readonly [USER_ERROR] = true;
   constructor(message: string, readonly actions: ErrorAction[] = []) {
     super(message);
+    this.name = 'UserError';
+  }
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[USER_ERROR] === true;
   }
 }
 
@@ -83,7 +95,7 @@ export class PoetServices {
   async handle(folder: FolderRef): Promise<ServiceHandle> {
     this.assertTrusted();
     const settings = this.settings();
-    const { PoetClient: Client } = require('./client/poetClient') as typeof import('./client/poetClient');
+    const { PoetClient: Client } = lazy().poetClient;
     const opts = { retries: 2, timeoutMs: 15_000, longTimeoutMs: 180_000 };
     if (settings.serviceUrl) {
       const key = await this.context.secrets.get(REMOTE_API_KEY_SECRET);
@@ -115,7 +127,7 @@ export class PoetServices {
 
   /** Shows an error as a notification with the buttons that help, and logs it. Never throws. */
   showError(err: unknown, prefix?: string): void {
-    const { describeError, PoetClientError } = require('./client/errors') as typeof import('./client/errors');
+    const { describeError, PoetClientError } = lazy().clientErrors;
     let message: string;
     let actions: ErrorAction[];
     if (err instanceof UserError) {

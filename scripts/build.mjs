@@ -19,7 +19,12 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: { extension: 'extension/extension.ts' }, external: ['vscode'] },
+  // The extension in two files: what activation runs, and what it loads on first use
+  // (extension/lazy/load.ts requires ./extension-lazy.js at run time), so activation stays cheap.
+  {
+    entryPoints: { extension: 'extension/extension.ts', 'extension-lazy': 'extension/lazy/modules.ts' },
+    external: ['vscode', './extension-lazy.js'],
+  },
   { entryPoints: { server: 'server/main.ts', cli: 'server/cli/main.ts' } },
   // The metrics webview's script (chart.js inside): a browser bundle, loaded under a strict CSP.
   { entryPoints: { 'webview/metrics': 'extension/learning/webview/metrics.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },

@@ -14,12 +14,13 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { backendEnv, serverSettings, type PoetSettings } from '../config/settings';
 import { parseServerLogLine } from './serverLog';
+import { lazy } from '../lazy/load';
 
 function lines(input: Readable, each: (line: string) => void): void {
   createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', each);
 }
 
-const protocol = () => require('../../shared/lsp-protocol') as typeof import('../../shared/lsp-protocol');
+const protocol = () => lazy().protocol;
 
 export type BackendState = 'stopped' | 'starting' | 'ready' | 'error';
 
@@ -110,9 +111,9 @@ export class Backend implements vscode.Disposable {
   private async start(): Promise<void> {
     // Loaded on first start, not at activation: the client library is most of the bundle.
     const { LanguageClient, TransportKind, CloseAction, ErrorAction, RevealOutputChannelOn, State } =
-      require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+      lazy().languageClient;
     const { ServiceReadyNotification, ServiceStatusNotification, StorageChangedNotification } = protocol();
-    const { TOKEN_ENV } = require('../../shared/contract/api') as typeof import('../../shared/contract/api');
+    const { TOKEN_ENV } = lazy().contract;
     const settings = this.settings();
     const remote = settings.serviceUrl !== '';
     this.token = randomBytes(32).toString('base64url');
@@ -182,7 +183,6 @@ export class Backend implements vscode.Disposable {
     });
     client.onNotification(ServiceReadyNotification.type, (p) => {
       this.services.set(p.folderUri, p);
-      this.log.info(`Service for ${p.workspace} listening on ${p.url}`);
       void this.syncState(client, remote);
     });
     client.onNotification(ServiceStatusNotification.type, (p) => {

@@ -11,6 +11,7 @@ import { enhancedFile, pickVersion, previousVersion, resolveTarget, safeRelative
 import { detailOf, folderFor, sourceDocument, sourceFunction, storedFunction, type StoredFunction } from './resolve';
 import type { CommandTable } from './table';
 import type { FunctionModel } from '../../shared/source/model';
+import { lazy } from '../lazy/load';
 
 export interface CoreState {
   lastEnhanceResult: TranspileResponse | undefined;
@@ -114,7 +115,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
             try {
               results.push(await enhanceOne(h, doc, relPath, fn, ac.signal));
             } catch (err) {
-              const { describeError } = require('../client/errors') as typeof import('../client/errors');
+              const { describeError } = lazy().clientErrors;
               failures.push(`${fn.name}: ${describeError(err, { remote: h.remote }).message}`);
             }
           }

@@ -6,6 +6,7 @@ import type { ConfigContext, ConfigIssue, PoetConfigInput } from '../../shared/c
 import type { CodeLensMode, PoetServerSettings } from '../../shared/lsp-protocol';
 import type { LiteralValue } from '../../shared/source/model';
 import { RESTART_SETTINGS, Settings } from '../../shared/ids';
+import { lazy } from '../lazy/load';
 
 export interface PoetSettings {
   servicePort: number;
@@ -33,7 +34,7 @@ const CODELENS: readonly CodeLensMode[] = ['decorated', 'all', 'off'];
 
 // shared/config.ts pulls in zod, which costs tens of ms to load: it is required on first use,
 // not when the extension activates.
-const sharedConfig = () => require('../../shared/config') as typeof import('../../shared/config');
+const sharedConfig = () => lazy().sharedConfig;
 
 // Domain names are the service's business (it knows the registry); here any name passes and
 // only the core keys' types and ranges are checked.

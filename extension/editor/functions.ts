@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { FunctionModel, Language, ParsedFile } from '../../shared/source/model';
 import { ContextKeys } from '../../shared/ids';
+import { lazy } from '../lazy/load';
 
 export function languageOf(doc: vscode.TextDocument): Language | undefined {
   if (doc.languageId === 'dana' || doc.fileName.endsWith('.na')) return 'dana';
@@ -20,7 +21,7 @@ export function parsedDocument(doc: vscode.TextDocument): ParsedFile | undefined
   const hit = cache.get(key);
   if (hit && hit.version === doc.version) return hit.parsed;
   // Loaded on first use: the parsers are a large part of the bundle and activation must stay fast.
-  const { parseSource } = require('../../shared/source/parse') as typeof import('../../shared/source/parse');
+  const { parseSource } = lazy().parse;
   const parsed = parseSource(doc.getText(), language);
   cache.set(key, { version: doc.version, parsed });
   if (cache.size > 50) cache.delete(cache.keys().next().value!);
@@ -28,7 +29,7 @@ export function parsedDocument(doc: vscode.TextDocument): ParsedFile | undefined
 }
 
 export function locate(): typeof import('../../shared/source/locate') {
-  return require('../../shared/source/locate') as typeof import('../../shared/source/locate');
+  return lazy().locate;
 }
 
 /** The innermost function around a position (0-based VS Code position). */

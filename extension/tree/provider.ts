@@ -8,9 +8,10 @@ import { ContextKeys } from '../../shared/ids';
 import type { PoetServices } from '../services';
 import { executionNodes, fileNodes, folderNode, functionNodes, messageNode, snapshotOf, versionNodes, type FolderRef, type TreeNode, type TreeSnapshot } from './model';
 import { Commands } from '../../shared/ids';
+import { lazy } from '../lazy/load';
 
 const describeError: typeof import('../client/errors').describeError = (err, ctx) =>
-  (require('../client/errors') as typeof import('../client/errors')).describeError(err, ctx);
+  lazy().clientErrors.describeError(err, ctx);
 
 /** Executions listed under a version; the metrics view shows them all. */
 const EXECUTIONS_SHOWN = 20;
@@ -160,7 +161,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private async executions(folder: FolderRef, fn: FunctionDetailResponse, version: string): Promise<TreeNode[]> {
     try {
       const h = await this.services.handle(folder);
-      const { ExecutionListSchema, learningPaths } = require('../../shared/contract/learning') as typeof import('../../shared/contract/learning');
+      const { ExecutionListSchema, learningPaths } = lazy().learningContract;
       const list = await h.client.call('GET', learningPaths.functionExecutions(fn.key, version, EXECUTIONS_SHOWN), ExecutionListSchema, undefined, { timeoutMs: 5000 });
       return executionNodes(folder, fn, version, list.executions, new Date().getTimezoneOffset());
     } catch {
