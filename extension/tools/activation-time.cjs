@@ -1,7 +1,8 @@
 /* global __filename */
 // Measures what activation costs: require('dist/extension.js') plus activate(), with a minimal
 // in-memory `vscode` module (no editor, no backend start: activation starts nothing). Each run
-// is a fresh Node process, so module loading is counted cold. Prints the median and max.
+// is a fresh Node process, so module loading is counted cold. Prints the median and min of the
+// wall time, and the CPU time (user + system), which a busy machine distorts much less.
 //   node extension/tools/activation-time.cjs [runs=15]
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -42,12 +43,14 @@ if (process.argv[2] === '--child') {
   const load = Module._load;
   Module._load = function (request, ...rest) { return request === 'vscode' ? shim : load.call(this, request, ...rest); };
   const context = { subscriptions: [], asAbsolutePath: (p) => path.join(root, p), secrets: {}, extensionUri: {} };
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const ext = require(bundle);
   const t1 = process.hrtime.bigint();
   ext.activate(context);
   const t2 = process.hrtime.bigint();
-  process.stdout.write(JSON.stringify({ require: Number(t1 - t0) / 1e6, activate: Number(t2 - t1) / 1e6 }));
+  const c = process.cpuUsage(c0);
+  process.stdout.write(JSON.stringify({ require: Number(t1 - t0) / 1e6, activate: Number(t2 - t1) / 1e6, cpu: (c.user + c.system) / 1000 }));
   process.exit(0);
 }
 
@@ -63,13 +66,15 @@ for (let i = 0; i < runs; i++) {
 }
 const stat = (k) => {
   const xs = rows.map((r) => (k === 'total' ? r.require + r.activate : r[k])).sort((a, b) => a - b);
-  return { median: xs[Math.floor(xs.length / 2)], max: xs[xs.length - 1] };
+  return { median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs[xs.length - 1] };
 };
 const fs = require('node:fs');
 console.log(`dist/extension.js: ${(fs.statSync(bundle).size / 1024).toFixed(0)} KiB, ${runs} cold runs (Node ${process.version})`);
-for (const k of ['require', 'activate', 'total']) {
+console.log(`load average ${require('node:os').loadavg().map((x) => x.toFixed(1)).join(' ')} on ${require('node:os').cpus().length} CPUs`);
+for (const k of ['require', 'activate', 'total', 'cpu']) {
   const s = stat(k);
-  console.log(`${k.padEnd(9)} median ${s.median.toFixed(1)} ms   max ${s.max.toFixed(1)} ms`);
+  console.log(`${(k === 'cpu' ? 'cpu time' : k).padEnd(9)} median ${s.median.toFixed(1)} ms   min ${s.min.toFixed(1)} ms   max ${s.max.toFixed(1)} ms`);
 }
 const total = stat('total').median;
-console.log(total < 50 ? `OK: ${total.toFixed(1)} ms < 50 ms target` : `OVER TARGET: ${total.toFixed(1)} ms >= 50 ms`);
+const cpu = stat('cpu').median;
+console.log(`${total < 50 ? 'OK' : 'OVER'}: wall ${total.toFixed(1)} ms, CPU ${cpu.toFixed(1)} ms (target < 50 ms)`);
