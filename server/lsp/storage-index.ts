@@ -2,7 +2,7 @@
 // enhanced, their current version and its metadata. The service is the only writer; this
 // reads what is on disk (also what another tool or a `git checkout` put there), caches it
 // per folder, and forgets the cache when a watcher reports a change.
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
 import { PoetStore } from '../storage/store';
@@ -61,10 +61,26 @@ export function matchStored(stored: readonly StoredFunction[], name: string, sou
   return byName.find((s) => !s.sourceFile) ?? (sourceFile === undefined ? byName[0] : undefined);
 }
 
+interface WatchEntry {
+  watcher?: FSWatcher;
+  /** Inode of `.dana/poet` when the watch was attached. */
+  ino?: number;
+  poll?: NodeJS.Timeout;
+  debounce?: NodeJS.Timeout;
+}
+
+function inode(dir: string): number | undefined {
+  try {
+    return statSync(dir).ino;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Per-folder cache of readStoredFunctions, dropped by the folder's watcher. */
 export class StorageIndex {
   private readonly cache = new Map<string, Promise<StoredFunction[]>>();
-  private readonly watchers = new Map<string, { watcher?: FSWatcher; poll?: NodeJS.Timeout; debounce?: NodeJS.Timeout }>();
+  private readonly watchers = new Map<string, WatchEntry>();
 
   constructor(
     /** Called once per burst of changes, with the `.dana/poet/`-relative paths that changed ('' when unknown). */
@@ -91,7 +107,7 @@ export class StorageIndex {
    */
   watch(workspace: string): void {
     if (this.watchers.has(workspace)) return;
-    const entry: { watcher?: FSWatcher; poll?: NodeJS.Timeout; debounce?: NodeJS.Timeout } = {};
+    const entry: WatchEntry = {};
     this.watchers.set(workspace, entry);
     const root = poetRoot(workspace);
     let changed = new Set<string>();
@@ -103,6 +119,13 @@ export class StorageIndex {
       this.invalidate(workspace);
       clearTimeout(entry.debounce);
       entry.debounce = setTimeout(() => {
+        // inotify watches the directory itself: when it was deleted (git clean, rm -rf) or
+        // replaced, the watch is dead; poll until it is back
+        if (entry.watcher && inode(root) !== entry.ino) {
+          entry.watcher.close();
+          entry.watcher = undefined;
+          if (!attach()) startPolling();
+        }
         const batch = changed;
         changed = new Set();
         this.onChange(workspace, batch);
@@ -110,10 +133,12 @@ export class StorageIndex {
       entry.debounce.unref();
     };
     const attach = (): boolean => {
+      const ino = inode(root);
+      if (ino === undefined) return false;
       try {
         entry.watcher = watch(root, { recursive: true }, fire);
+        entry.ino = ino;
         entry.watcher.on('error', () => {
-          // the directory went away (e.g. deleted by git clean): start polling for it again
           entry.watcher?.close();
           entry.watcher = undefined;
           fire();
