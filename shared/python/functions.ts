@@ -4,7 +4,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { DecoratorArg, DecoratorModel, FunctionModel, LiteralValue, ParamModel, Range } from '../source/model';
 import { evaluateLiteral } from './literals';
-import type { Source } from './positions';
+import { indentWidth, lineStartOf, type Source } from './positions';
 
 function rangeOf(src: Source, from: number, to: number): Range {
   return src.lines.range(from + src.base, to + src.base);
@@ -170,19 +170,6 @@ function docstring(src: Source, first: SyntaxNode | undefined): string | null {
   return isDoc ? slice(src, k) : null;
 }
 
-/** Indentation width of the line containing `offset` (a tab advances to the next multiple of 8). */
-function indentWidth(text: string, offset: number): number {
-  let s = offset;
-  while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
-  let w = 0;
-  for (let i = s; i < text.length; i++) {
-    if (text[i] === ' ') w++;
-    else if (text[i] === '\t') w = w - (w % 8) + 8;
-    else break;
-  }
-  return w;
-}
-
 const LINE = /[^\n\r]*/y;
 function lineAt(text: string, at: number): string {
   LINE.lastIndex = at;
@@ -207,16 +194,22 @@ function extendOverComments(text: string, end: number, defIndent: number): numbe
       continue;
     }
     const m = /^([ \t]*)#/.exec(line);
-    if (!m || indentWidth(text, p + m[1]!.length) <= defIndent) break;
+    if (!m || indentWidth(text, p) <= defIndent) break;
     result = trimEnd(text, p, p + line.length);
     p += line.length;
   }
   return result;
 }
 
-function nameOf(src: Source, def: SyntaxNode): string | null {
-  const n = child(def, 'VariableName');
-  return n ? slice(src, n) : null;
+/** Names of the defs and classes around `node`, outermost first. */
+export function enclosingNames(text: string, node: SyntaxNode): string[] {
+  const names: string[] = [];
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.name !== 'FunctionDefinition' && p.name !== 'ClassDefinition') continue;
+    const n = p.getChild('VariableName');
+    if (n) names.unshift(text.slice(n.from, n.to));
+  }
+  return names;
 }
 
 export function functionModel(src: Source, fn: SyntaxNode): FunctionModel | null {
@@ -243,17 +236,9 @@ export function functionModel(src: Source, fn: SyntaxNode): FunctionModel | null
   if (statements.length > 0) {
     bodyStart = statements[0]!.from;
     bodyEnd = trimEnd(src.text, bodyStart, statements[statements.length - 1]!.to);
-    bodyEnd = extendOverComments(src.text, bodyEnd, indentWidth(src.text, start));
+    bodyEnd = extendOverComments(src.text, bodyEnd, indentWidth(src.text, lineStartOf(src.text, start)));
   }
   const end = Math.max(bodyEnd, headerEnd);
-
-  const parents: string[] = [];
-  for (let p = fn.parent; p; p = p.parent) {
-    if (p.name === 'FunctionDefinition' || p.name === 'ClassDefinition') {
-      const n = nameOf(src, p);
-      if (n) parents.unshift(n);
-    }
-  }
 
   const range = rangeOf(src, start, end);
   return {
@@ -268,7 +253,7 @@ export function functionModel(src: Source, fn: SyntaxNode): FunctionModel | null
     return_type: typeText(src, returnType),
     decorators: decoratorNodes.map((d) => decorator(src, d)),
     docstring: docstring(src, statements[0]),
-    parents,
+    parents: enclosingNames(src.text, fn),
     composition: null,
     range,
     header_range: rangeOf(src, first.from, headerEnd),

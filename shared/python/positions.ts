@@ -65,3 +65,21 @@ export interface Source {
   file: string;
   lines: LineIndex;
 }
+
+/** Offset where the line holding `at` starts. */
+export function lineStartOf(text: string, at: number): number {
+  let s = at;
+  while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
+  return s;
+}
+
+/** Indentation width of the line starting at `lineStart`, as Python counts it (a tab advances to the next multiple of 8). */
+export function indentWidth(text: string, lineStart: number): number {
+  let w = 0;
+  for (let i = lineStart; i < text.length; i++) {
+    if (text[i] === ' ') w++;
+    else if (text[i] === '\t') w = w - (w % 8) + 8;
+    else if (text[i] !== '\f') break;
+  }
+  return w;
+}

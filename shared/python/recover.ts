@@ -8,6 +8,8 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import { isSpuriousError } from './errors';
+import { enclosingNames } from './functions';
+import { indentWidth, lineStartOf } from './positions';
 
 /**
  * Each cut costs a parse of the whole file, so they are bounded (by count, and by total
@@ -46,22 +48,6 @@ export interface Recovered {
   /** The text that tree was parsed from. */
   text: string;
   cuts: Cut[];
-}
-
-function lineStartOf(text: string, at: number): number {
-  let s = at;
-  while (s > 0 && text[s - 1] !== '\n' && text[s - 1] !== '\r') s--;
-  return s;
-}
-
-function indentWidth(text: string, lineStart: number): number {
-  let w = 0;
-  for (let i = lineStart; i < text.length; i++) {
-    if (text[i] === ' ') w++;
-    else if (text[i] === '\t') w = w - (w % 8) + 8;
-    else if (text[i] !== '\f') break;
-  }
-  return w;
 }
 
 const DEF_LINE = /^(def\b|async[ \t]+def\b|class\b)/;
@@ -108,16 +94,6 @@ function isStatement(text: string, node: SyntaxNode): boolean {
   return /^[ \t\f]*$/.test(text.slice(lineStartOf(text, node.from), node.from));
 }
 
-function parentNames(text: string, node: SyntaxNode): string[] {
-  const names: string[] = [];
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.name !== 'FunctionDefinition' && p.name !== 'ClassDefinition') continue;
-    const n = p.getChild('VariableName');
-    if (n) names.unshift(text.slice(n.from, n.to));
-  }
-  return names;
-}
-
 /** The innermost statement around an error that swallowed a line it must not have. */
 function findCut(tree: Tree, text: string): Cut | null {
   let found: Cut | null = null;
@@ -134,7 +110,7 @@ function findCut(tree: Tree, text: string): Cut | null {
         let to = scanned.get(key);
         if (to === undefined) scanned.set(key, (to = cutPoint(tree, text, s)));
         if (to < 0) continue;
-        found = { from: s.from, to, lineStart: lineStartOf(text, s.from), parents: parentNames(text, s) };
+        found = { from: s.from, to, lineStart: lineStartOf(text, s.from), parents: enclosingNames(text, s) };
         break;
       }
       return false;
