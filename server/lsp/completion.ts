@@ -3,13 +3,15 @@
 // file usually does not parse while the user is typing the argument.
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { FALLBACKS, type ConfigContext } from '../../shared/config';
-import { keyInfos, type DomainKeyDocs } from './poet-keys';
+import { CoreConfigShape, DEFAULT_CONFIG, FALLBACKS, type ConfigContext } from '../../shared/config';
+import { describeSchema, keyInfos, type DomainKeyDocs } from './poet-keys';
 
 export type PoetCompletionContext =
   | { kind: 'key'; prefixStart: number; present: string[]; domain: string | undefined }
   | { kind: 'domain'; prefixStart: number; quote: string }
-  | { kind: 'value'; key: string; prefixStart: number };
+  | { kind: 'value'; key: string; prefixStart: number }
+  /** A key inside `backoff={…}`, after its opening quote. */
+  | { kind: 'backoff'; prefixStart: number; present: string[] };
 
 const MAX_LOOKBACK = 4000;
 
@@ -74,6 +76,11 @@ export function poetCompletionContext(text: string, offset: number, defaultDomai
   }
   m = /^(\s*)([A-Za-z_]\w*)?$/.exec(current);
   if (m) return { kind: 'key', prefixStart: currentStart + m[1]!.length, present, domain };
+  m = /^(\s*backoff\s*=\s*\{)([^{}]*?)(["'])(\w*)$/.exec(current);
+  if (m && /(^|,)\s*$/.test(m[2]!)) {
+    const given = [...m[2]!.matchAll(/["'](\w+)["']\s*:/g)].map((g) => g[1]!);
+    return { kind: 'backoff', prefixStart: offset - m[4]!.length, present: given };
+  }
   m = /^(\s*([A-Za-z_]\w*)\s*=\s*)["']?\w*$/.exec(current);
   if (m) return { kind: 'value', key: m[2]!, prefixStart: currentStart + m[1]!.length };
   return undefined;
@@ -118,6 +125,19 @@ export function poetCompletions(
         sortText: String(i).padStart(4, '0'),
         insertTextFormat: InsertTextFormat.Snippet,
         textEdit: { range, newText: `${k.key}=$0` },
+      }));
+  }
+  if (c.kind === 'backoff') {
+    const shape = CoreConfigShape.backoff.shape;
+    return (Object.keys(shape) as Array<keyof typeof shape>)
+      .filter((k) => !c.present.includes(k))
+      .map((k, i) => ({
+        label: k,
+        kind: CompletionItemKind.Property,
+        detail: describeSchema(shape[k]),
+        documentation: `Default: ${DEFAULT_CONFIG.backoff[k]}`,
+        sortText: String(i).padStart(4, '0'),
+        textEdit: { range, newText: k },
       }));
   }
   // values: the few keys whose values are a closed set

@@ -237,6 +237,9 @@ def f(x: int) -> int:
         ["@poet('|", 'domain'],
         ['@poet(fallback=|', 'value'],
         ['@poet(backoff={"a": (1, |', undefined],
+        ['@poet(backoff={"|', 'backoff'],
+        ['@poet(retries=1, backoff={"jitter": 0.1, "ma|', 'backoff'],
+        ['@poet(backoff={"max_s": |', undefined],
         ['x = poet(|', undefined],
         ['@poet(retries=2)\ndef f(|', undefined],
         ['@other(|', undefined],
@@ -268,6 +271,14 @@ def f(x: int) -> int:
       const names = poetCompletions(TextDocument.create('file:///m.na', 'dana', 1, d.text), d.offset, ctx, null);
       assert.deepEqual(names.map((i) => i.label), ['financial_services', 'healthcare']);
       assert.deepEqual((names[0]!.textEdit as { range: unknown }).range, { start: { line: 0, character: 14 }, end: { line: 0, character: 16 } });
+    });
+
+    it('offers the backoff keys not yet given inside backoff={…}', () => {
+      const { text, offset } = at('@poet(backoff={"jitter": 0.1, "m|');
+      const items = poetCompletions(TextDocument.create('file:///m.na', 'dana', 1, text), offset, ctx, null);
+      assert.deepEqual(items.map((i) => i.label), ['initial_s', 'multiplier', 'max_s']);
+      assert.equal(items[2]!.detail, 'number 0–600');
+      assert.deepEqual((items[0]!.textEdit as { range: unknown }).range, { start: { line: 0, character: 31 }, end: { line: 0, character: 32 } });
     });
 
     it('offers the closed value sets', () => {
