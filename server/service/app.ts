@@ -27,7 +27,9 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): Express {
       const duration_ms = Math.round((performance.now() - t0) * 1000) / 1000;
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : '(unmatched)';
       // The path only: the query string and headers (which hold the token) are never logged.
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, duration_ms }, 'request');
+      if (deps.logger.isLevelEnabled('info')) {
+        deps.logger.info({ req_id: req.id, method: req.method, path: req.path, status: res.statusCode, duration_ms }, 'request');
+      }
       deps.events.emit('request', { method: req.method, route, status: res.statusCode, duration_ms });
     });
     next();

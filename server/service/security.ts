@@ -20,7 +20,9 @@ export function requestContext(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const given = req.headers['x-request-id'];
     req.id = typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
-    req.log = logger.child({ req_id: req.id });
+    // Created on first use: most requests never log through it, and a child logger is not free.
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { configurable: true, get: () => (child ??= logger.child({ req_id: req.id })) });
     res.setHeader('X-Request-Id', req.id);
     next();
   };
