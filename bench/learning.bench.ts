@@ -175,7 +175,8 @@ async function main(): Promise<void> {
       await api('POST', learningPaths.feedback(), { execution_id: e.execution_id, feedback });
       fb++;
     }
-    console.log(`v1: ${v1.length} calls driven, ${list.total} executions recorded by the service, ${fb} feedback records`);
+    const errors = (rs: CallResult[]) => Object.entries(rs.reduce<Record<string, number>>((m, r) => (r.error ? { ...m, [r.error]: (m[r.error] ?? 0) + 1 } : m), {})).map(([k, v]) => `${k} ×${v}`).join(', ') || 'none';
+    console.log(`v1: ${v1.length} calls driven (errors: ${errors(v1)}), ${list.total} executions recorded by the service, ${fb} feedback records`);
 
     const train = TrainResponseSchema.parse(await api('POST', learningPaths.train('flaky_fetch'), { promote: 'auto' }));
     console.log(`\nTrain: ${train.status}, ${train.base_version} → ${train.new_version} (current ${train.current_version})`);
@@ -184,6 +185,7 @@ async function main(): Promise<void> {
     const v2file = join(ws, '.dana', 'poet', 'functions', 'flaky_fetch', train.new_version, 'enhanced.py');
     const v2 = await runDriver(driver, v2file, CALLS, 2, env);
 
+    console.log(`${train.new_version}: ${v2.length} calls driven (errors: ${errors(v2)})`);
     const metrics = FunctionMetricsSchema.parse(await api('GET', learningPaths.functionMetrics('flaky_fetch')));
     const attemptsOf = (v: string) => metrics.versions.find((m) => m.version === v)?.mean_attempts ?? Number.NaN;
     const learned = train.learned_config as { retries: number; timeout: number; backoff: Backoff };

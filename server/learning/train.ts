@@ -107,6 +107,9 @@ export interface Observations {
   firstFailures: number;
   failFail: number;
   failOk: number;
+  /** Calls (with an attempt_log) where an attempt timed out and a later one succeeded, or none did. */
+  timeoutRecovered: number;
+  timeoutExhausted: number;
   window: { from: string | null; to: string | null };
 }
 
@@ -122,7 +125,7 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
 
   const o: Observations = {
     calls: records.length, successes: 0, permanentFailures: 0, permanentTypes: {}, pool: [], okDurations: [],
-    timeouts: 0, attempts: 0, firstFailures: 0, failFail: 0, failOk: 0, window: { from: null, to: null },
+    timeouts: 0, attempts: 0, firstFailures: 0, failFail: 0, failOk: 0, timeoutRecovered: 0, timeoutExhausted: 0, window: { from: null, to: null },
   };
   for (const r of records) {
     const started = r.context.started_at;
@@ -147,6 +150,13 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
       // Only the count is known: attempts−1 failures, then the final outcome.
       const last: PoolAttempt['outcome'] = res.status === 'success' ? 'ok' : err && isTimeoutError(err.type, err.phase) ? 'timeout' : 'error';
       attempts = [...Array.from({ length: res.attempts - 1 }, () => ({ d: null, outcome: 'error' as const })), { d: null, outcome: last }];
+    }
+    if (res.attempt_log?.length) {
+      const firstTimeout = attempts.findIndex((a) => a.outcome === 'timeout' || (a.d !== null && a.d >= currentTimeout * 0.98 && a.outcome !== 'ok'));
+      if (firstTimeout >= 0) {
+        if (attempts.slice(firstTimeout + 1).some((a) => a.outcome === 'ok')) o.timeoutRecovered++;
+        else if (res.status !== 'success') o.timeoutExhausted++;
+      }
     }
     for (let i = 0; i < attempts.length; i++) {
       const a = attempts[i]!;
@@ -305,51 +315,68 @@ export function train(input: TrainInput): TrainProposal {
   // Backoff first: the latency estimates below include it.
   const bo = learnBackoff(o, config.backoff);
 
-  // Candidate timeouts. Successful attempts that got close to the current timeout while
-  // others timed out mean the timeout cuts real work: raise it instead of cutting more.
+  // Candidate timeouts, sized with retries and replayed. Attempts that timed out are censored
+  // (we only know they took ≥ the current timeout), so quantiles are taken over all attempts
+  // with timeouts as +∞, and only candidates below the current timeout are read from them.
   const S = o.okDurations;
   const p99 = quantileSorted(S, 0.99);
+  const T0 = config.timeout;
+  const censored = o.timeouts > 0;
+  const all = o.pool.filter((a) => a.d !== null).map((a) => (a.outcome === 'timeout' ? Number.POSITIVE_INFINITY : (a.d as number))).sort((a, b) => a - b);
   const timeoutShare = n ? o.timeouts / n : 0;
   let chosen: TimeoutCandidate | null = null;
   const candidates: TimeoutCandidate[] = [];
   let timeoutReason = '';
+  const evaluate = (label: string, t: number, fixedRetries?: number): TimeoutCandidate => {
+    // Per-attempt failure at this timeout: not ok, or ok but slower than the timeout.
+    const fail = 1 - okShare * cdf(S, t);
+    const qU = wilsonUpper(fail * n, n);
+    const need = attemptsForTarget(qU, target);
+    const retries = fixedRetries ?? Math.max(rMin, Math.min(rMax, Number.isFinite(need) ? need - 1 : rMax));
+    const sim = replay(o.pool, { timeout: t, retries, backoff: bo.backoff });
+    const est = 1 - qU ** (retries + 1);
+    return { label, timeout_s: t, retries, failure_rate: fail, est_success: est, est_p95_s: sim.p95, reaches_target: est >= target };
+  };
   if (p99 !== null && S.length >= 10) {
-    const tight = timeoutShare > 0.05 && (quantileSorted(S, 0.95) ?? 0) > 0.7 * config.timeout;
-    const specs: Array<{ label: string; t: number }> = tight
-      ? [{ label: 'current × 2', t: clampT(config.timeout * 2) }]
-      : [
-          { label: `p99 × ${settings.timeout_margin}`, t: clampT(roundUpNice(p99 * settings.timeout_margin)) },
-          ...[0.8, 0.85, 0.9, 0.95].map((q) => ({ label: `p${Math.round(q * 100)}`, t: clampT(roundUpNice(quantileSorted(S, q)!)) })),
-        ];
-    for (const spec of specs) {
-      // Per-attempt failure at this timeout: not ok, or ok but slower than the timeout.
-      const fail = 1 - okShare * cdf(S, spec.t);
-      const qU = wilsonUpper(fail * n, n);
-      const need = attemptsForTarget(qU, target);
-      const retries = Math.max(rMin, Math.min(rMax, Number.isFinite(need) ? need - 1 : rMax));
-      const sim = replay(o.pool, { timeout: spec.t, retries, backoff: bo.backoff });
-      candidates.push({
-        label: spec.label, timeout_s: spec.t, retries, failure_rate: fail,
-        est_success: 1 - qU ** (retries + 1), est_p95_s: sim.p95, reaches_target: 1 - qU ** (retries + 1) >= target,
-      });
-    }
-    const baseline = candidates[0]!;
-    const viable = candidates.filter((c) => c.reaches_target);
-    const fastest = [...viable].sort((a, b) => a.est_p95_s - b.est_p95_s)[0];
-    // Cut into the tail only when it clearly pays (≥10% lower p95); otherwise stay conservative.
-    chosen = fastest && (!baseline.reaches_target || fastest.est_p95_s < 0.9 * baseline.est_p95_s) ? fastest : baseline;
-    if (!viable.length) chosen = [...candidates].sort((a, b) => b.est_success - a.est_success)[0]!;
-
-    const timedOut = o.timeouts ? `${o.timeouts} of ${n} attempts timed out` : `no attempt timed out`;
+    // Timeouts that a retry recovers from are a deliberate tail cut; timeouts that persist
+    // through every attempt (or with no retries to tell) while successes come close to the
+    // timeout mean it cuts real work: raise it instead.
+    const timeoutEvidence = o.timeoutRecovered + o.timeoutExhausted;
+    const persistent = timeoutEvidence < 5 || o.timeoutExhausted / timeoutEvidence > 0.5;
+    const tight = timeoutShare > 0.05 && persistent && (quantileSorted(S, 0.95) ?? 0) > 0.7 * T0;
+    const incumbent = evaluate('current', T0, config.retries);
     if (tight) {
-      timeoutReason = `${formatPercent(timeoutShare)} of ${n} attempts timed out and successful ones reached ${fmtS(quantileSorted(S, 0.95)!)} (p95): the timeout cuts real work`;
-    } else if (chosen === baseline) {
-      timeoutReason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}`;
+      candidates.push(evaluate('current × 2', clampT(T0 * 2)));
+      chosen = candidates[0]!;
+      timeoutReason = `${formatPercent(timeoutShare)} of ${n} attempts timed out${timeoutEvidence ? ` (a retry recovered ${o.timeoutRecovered} of ${timeoutEvidence})` : ''} and successful ones reached ${fmtS(quantileSorted(S, 0.95)!)} (p95): the timeout cuts real work`;
     } else {
-      timeoutReason =
-        `${chosen.label} of ${S.length} successful attempts was ${fmtS(chosen.timeout_s)} (p99 ${fmtS(p99)}); ${timedOut}. ` +
-        `Cutting the slowest ${formatPercent(1 - cdf(S, chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
-        `${fmtS(chosen.est_p95_s)} vs ${fmtS(baseline.est_p95_s)} at p99 × ${settings.timeout_margin} (${fmtS(baseline.timeout_s)})`;
+      // The conservative reference: p99 × margin when nothing was cut, else the current timeout.
+      const reference = censored ? evaluate('current timeout', clampT(T0)) : evaluate(`p99 × ${settings.timeout_margin}`, clampT(roundUpNice(p99 * settings.timeout_margin)));
+      candidates.push(incumbent, reference);
+      for (const q of [0.8, 0.85, 0.9, 0.95]) {
+        const t = quantileSorted(all, q);
+        if (t === null || !Number.isFinite(t) || t >= T0 * 0.98) continue;
+        candidates.push(evaluate(`p${Math.round(q * 100)}`, clampT(roundUpNice(t))));
+      }
+      const viable = candidates.filter((c) => c.reaches_target);
+      const fastest = [...viable].sort((a, b) => a.est_p95_s - b.est_p95_s)[0];
+      // A timeout that is already cutting the tail and meets the target stays unless beaten;
+      // one that never fired is compared with p99 × margin (so 30 s → 4.5 s when p99 is 3 s).
+      const base = censored && incumbent.reaches_target ? incumbent : reference;
+      // Move only when it clearly pays (≥ 10% lower p95); otherwise keep the reference.
+      chosen = fastest && (!base.reaches_target || fastest.est_p95_s < 0.9 * base.est_p95_s) ? fastest : base;
+      if (!viable.length) chosen = [...candidates].sort((a, b) => b.est_success - a.est_success)[0]!;
+      const timedOut = o.timeouts ? `${o.timeouts} of ${n} attempts timed out${timeoutEvidence ? ` and a retry recovered ${o.timeoutRecovered} of ${timeoutEvidence}` : ''}` : 'no attempt timed out';
+      if (chosen === reference && !censored) {
+        timeoutReason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}`;
+      } else if (chosen !== incumbent && chosen !== reference) {
+        timeoutReason =
+          `${chosen.label} of ${all.length} attempts was ${fmtS(chosen.timeout_s)} (${censored ? `${o.timeouts} timed out at ${fmtS(T0)}` : `p99 of successful ones ${fmtS(p99)}`}); ${timedOut}. ` +
+          `Cutting the slowest ${formatPercent(1 - cdf(all, chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
+          `${fmtS(chosen.est_p95_s)} vs ${fmtS(base.est_p95_s)} at ${base.label === 'current' ? `the current ${fmtS(base.timeout_s)}` : `${base.label} (${fmtS(base.timeout_s)})`}`;
+      } else {
+        timeoutReason = `${timedOut}; the current timeout already gives the target`;
+      }
     }
   }
 

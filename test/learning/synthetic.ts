@@ -1,6 +1,7 @@
 // Builders for synthetic execution and feedback records with known properties.
 import type { Attempt, ExecutionRecord, FeedbackRecord } from '../../shared/contract/learning';
 import { analyseFeedback } from '../../server/learning/analysis';
+import { seededRandom } from '../../server/learning/stats';
 
 export interface CallSpec {
   ok: boolean;
@@ -54,4 +55,38 @@ export function feedbackFor(r: ExecutionRecord, feedback: unknown, i: number): F
     raw_feedback: feedback,
     analysis: analyseFeedback(feedback),
   };
+}
+
+/**
+ * Calls of a simulated function under a policy, with attempt logs as the generated code
+ * reports them: lognormal latency (median 0.2 s, σ = 1), transient failure p = 0.3 per attempt.
+ */
+export function simulatedRecords(n: number, cfg: { retries: number; timeout: number }, seed: number, version = 'v1'): ExecutionRecord[] {
+  const rnd = seededRandom(seed);
+  const gauss = () => {
+    let u = 0;
+    while (!u) u = rnd();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
+  };
+  return Array.from({ length: n }, (_, i) => {
+    const log: Attempt[] = [];
+    let ok = false;
+    let t = 0;
+    for (let a = 0; a <= cfg.retries && !ok; a++) {
+      const d = 0.2 * Math.exp(gauss());
+      const fail = rnd() < 0.3;
+      if (d >= cfg.timeout) {
+        log.push({ duration_ms: cfg.timeout * 1000, outcome: 'timeout' });
+        t += cfg.timeout;
+      } else if (fail) {
+        log.push({ duration_ms: d * 1000, outcome: 'error', error_type: 'ConnectionError' });
+        t += d;
+      } else {
+        log.push({ duration_ms: d * 1000, outcome: 'ok' });
+        t += d;
+        ok = true;
+      }
+    }
+    return record(i, { ok, duration_s: t, attempt_log: log, ...(ok ? {} : { errorType: 'RetryExhaustedError' }) }, version);
+  });
 }

@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG } from '../../shared/config';
 import { train, replay, observe, type TrainableConfig } from '../../server/learning/train';
 import { attemptsForTarget, quantile, roundNice } from '../../server/learning/stats';
 import { domainLearning } from '../../server/learning/domain-learners';
-import { feedbackFor, records } from './synthetic';
+import { feedbackFor, records, simulatedRecords } from './synthetic';
 
 const cfg = (over: Partial<TrainableConfig> = {}): TrainableConfig => ({
   retries: 0,
@@ -119,6 +119,21 @@ describe('learning: Train on synthetic executions', () => {
     const first = train({ version: 'v1', config: cfg(), records: recs, feedback: [], settings: settings() });
     const second = train({ version: 'v2', config: first.config, records: recs, feedback: [], settings: settings() });
     assert.equal(second.status, 'no_change', JSON.stringify(second.changes));
+  });
+
+  it('settles: training round after round on fresh data from the trained version stops changing', () => {
+    let config = cfg();
+    const statuses: string[] = [];
+    for (let round = 1; round <= 6; round++) {
+      const r = train({ version: `v${round}`, config, records: simulatedRecords(300, config, round), feedback: [], settings: settings() });
+      statuses.push(r.status);
+      config = r.config;
+    }
+    // One or two moves, then no_change: a timeout that cuts the tail on purpose (and whose
+    // timeouts a retry recovers) is not mistaken for one that cuts real work.
+    assert.deepEqual(statuses.slice(3), ['no_change', 'no_change', 'no_change'], statuses.join(', '));
+    const check = replay(observe(simulatedRecords(2000, { retries: 0, timeout: 30 }, 99), 30).pool, { timeout: config.timeout, retries: config.retries, backoff: config.backoff });
+    assert.ok(check.success >= 0.99, `success ${check.success}`);
   });
 
   it('learns Perceive ranges and Enforce thresholds only when asked, as proposed rules', () => {
