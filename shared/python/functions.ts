@@ -20,11 +20,6 @@ function children(node: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
-function child(node: SyntaxNode, name: string): SyntaxNode | null {
-  for (let c = node.firstChild; c; c = c.nextSibling) if (c.name === name) return c;
-  return null;
-}
-
 /** End of the last non-white-space character at or before `to`. */
 function trimEnd(text: string, from: number, to: number): number {
   let e = to;
@@ -213,13 +208,13 @@ export function enclosingNames(text: string, node: SyntaxNode): string[] {
 }
 
 export function functionModel(src: Source, fn: SyntaxNode): FunctionModel | null {
-  const nameNode = child(fn, 'VariableName');
+  const nameNode = fn.getChild('VariableName');
   if (!nameNode) return null; // `def` with nothing after it: reported as a syntax error only
   const first = fn.firstChild!;
   const kind = first.name === 'async' ? 'async def' : 'def';
-  const paramList = child(fn, 'ParamList');
-  const returnType = child(fn, 'TypeDef');
-  const body = child(fn, 'Body');
+  const paramList = fn.getChild('ParamList');
+  const returnType = fn.getChild('TypeDef');
+  const body = fn.getChild('Body');
   const decorated = fn.parent?.name === 'DecoratedStatement' ? fn.parent : null;
   const decoratorNodes = decorated ? children(decorated).filter((c) => c.name === 'Decorator') : [];
   const start = decoratorNodes[0]?.from ?? first.from;
