@@ -83,7 +83,6 @@ export function checkPoetDecorator(dec: DecoratorModel, ctx: ConfigContext, base
   const seen = new Map<string, Keyword>();
   let domainUnknowable = false;
   const where = new Map<string, Range>(); // key → range of its value
-  const nameRange = new Map<string, Range>();
   if (domainArg) {
     layer.domain = domainArg.value;
     where.set('domain', domainArg.range);
@@ -95,7 +94,6 @@ export function checkPoetDecorator(dec: DecoratorModel, ctx: ConfigContext, base
       continue;
     }
     seen.set(kw.name, kw);
-    nameRange.set(kw.name, kw.nameRange);
     where.set(kw.name, kw.range);
     if (kw.literal) layer[kw.name] = kw.value;
     else {
@@ -121,9 +119,13 @@ export function checkPoetDecorator(dec: DecoratorModel, ctx: ConfigContext, base
       const top = issue.key.split('.')[0] ?? issue.key;
       if (top === 'domain') {
         const r = where.get('domain');
-        if (!r || typeof layer.domain !== 'string') continue; // the domain came from settings
-        const suggestion = didYouMean(layer.domain, ctx.domainNames());
-        issues.push({ code: DiagnosticCodes.unknownDomain, severity: 'error', range: r, message: issue.message, ...(suggestion ? { suggestion: JSON.stringify(suggestion) } : {}) });
+        if (!r) continue; // the domain came from settings
+        if (typeof layer.domain === 'string' && issue.message.startsWith('Unknown domain')) {
+          const suggestion = didYouMean(layer.domain, ctx.domainNames());
+          issues.push({ code: DiagnosticCodes.unknownDomain, severity: 'error', range: r, message: issue.message, ...(suggestion ? { suggestion: JSON.stringify(suggestion) } : {}) });
+        } else {
+          issues.push({ code: classify(CoreConfigShape.domain, 'domain', 'domain', layer.domain), severity: 'error', range: r, message: `@poet ${issue.message}` });
+        }
         continue;
       }
       if (!seen.has(top)) continue; // not from this decorator
@@ -131,7 +133,7 @@ export function checkPoetDecorator(dec: DecoratorModel, ctx: ConfigContext, base
       if (!isCore(top) && !(top in (domainInfo?.params ?? {}))) {
         if (domainUnknowable) continue; // the domain is an expression: its keys cannot be known here
         const suggestion = didYouMean(top, validKeys);
-        issues.push({ code: DiagnosticCodes.unknownKey, severity: 'error', range: nameRange.get(top)!, message: issue.message, ...(suggestion ? { suggestion } : {}) });
+        issues.push({ code: DiagnosticCodes.unknownKey, severity: 'error', range: kw.nameRange, message: issue.message, ...(suggestion ? { suggestion } : {}) });
         continue;
       }
       if (!kw.literal) continue;

@@ -72,6 +72,12 @@ def f(x: int) -> int:
       assert.equal(issue!.suggestion, '"financial_services"');
     });
 
+    it('checks the type of domain itself', () => {
+      const pd = parse('@poet(domain=5)\ndef f(x):\n    return x\n');
+      const issues = checkPoetDecorator(poetDecorator(pd.parsed.functions[0]!)!, ctx);
+      assert.deepEqual(issues.map((i) => [i.code, textAt(pd, i.range)]), [[DiagnosticCodes.invalidType, '5']]);
+    });
+
     it('accepts a string domain as the first positional argument, and nothing else positional', () => {
       const ok = parse('@poet("healthcare", retries=1)\ndef f(x):\n    return x\n');
       assert.deepEqual(checkPoetDecorator(poetDecorator(ok.parsed.functions[0]!)!, ctx), []);
