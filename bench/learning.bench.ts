@@ -186,6 +186,9 @@ async function main(): Promise<void> {
     const v2 = await runDriver(driver, v2file, CALLS, 2, env);
 
     console.log(`${train.new_version}: ${v2.length} calls driven (errors: ${errors(v2)})`);
+    // Training again on the trained version's own runs should settle, not oscillate.
+    const again = TrainResponseSchema.parse(await api('POST', learningPaths.train('flaky_fetch'), { dry_run: true }));
+    console.log(`Train again on ${again.base_version} (dry run): ${again.status}${again.changes.length ? `: ${again.changes.map((c) => c.reason).join(' | ')}` : ''}`);
     const metrics = FunctionMetricsSchema.parse(await api('GET', learningPaths.functionMetrics('flaky_fetch')));
     const attemptsOf = (v: string) => metrics.versions.find((m) => m.version === v)?.mean_attempts ?? Number.NaN;
     const learned = train.learned_config as { retries: number; timeout: number; backoff: Backoff };

@@ -238,6 +238,8 @@ function learnBackoff(o: Observations, current: Backoff): { backoff: Backoff; re
     }
     if (p50ok !== null) {
       const initial = Math.max(0.01, roundNice(Math.min(current.initial_s, p50ok * 0.25)));
+      // Already a short constant wait of about that size: keep it (no churn between rounds).
+      if (current.multiplier === 1 && current.initial_s <= initial * 2) return { backoff: current, reason: null };
       return {
         backoff: { ...current, initial_s: initial, multiplier: 1, jitter: Math.max(current.jitter, 0.2) },
         reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of first attempts (${transitions} retries): failures are independent, so a short constant wait (¼ of the median attempt, ${fmtS(p50ok)}) is enough`,
