@@ -1,6 +1,7 @@
 // The feature functions on their own: real parses of real text (Dana and Python), a real
 // domain context, no server. The end-to-end behaviour over LSP is in server.test.ts.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import { z } from 'zod';
@@ -361,5 +362,41 @@ sync def tick():
       assert.deepEqual(normalizeSettings({ codeLens: 'sometimes', defaultDomain: '  ', retries: '3' }).codeLens, 'decorated');
       assert.deepEqual(settingsLayer(normalizeSettings({ codeLens: 'all', defaultDomain: 'healthcare', retries: 4, timeout: 2 })), { domain: 'healthcare', retries: 4, timeout: 2 });
     });
+  });
+});
+
+describe('LSP features on arbitrary text (fast-check)', () => {
+  // Text made of the pieces that matter to these features, so the properties reach deep.
+  const piece = fc.constantFrom('@poet(', '@poet', ')', '(', '"', "'", 'domain=', 'retries=', '3', '"x"', ', ', '{', '}', '\n', '    ', 'def f(x):', 'return x', 'struct S:', '# c', 'backoff={"', ':', '=', 'sync ', 'f"{', '\\');
+  const text = fc.array(piece, { maxLength: 40 }).map((a) => a.join(''));
+
+  it('diagnostics, lenses, hover and symbols never throw and stay inside the document', async () => {
+    await fc.assert(
+      fc.asyncProperty(text, fc.nat(), async (t, n) => {
+        const pd = parse(t);
+        const end = pd.doc.positionAt(t.length);
+        const inside = (r: { start: { line: number; character: number }; end: { line: number; character: number } }): boolean =>
+          r.start.line <= r.end.line && r.end.line <= end.line && pd.doc.offsetAt(r.start) <= pd.doc.offsetAt(r.end);
+        for (const d of computeDiagnostics(pd, ctx, [])) assert.ok(inside(d.range), JSON.stringify(d));
+        for (const s of documentSymbols(pd)) assert.ok(inside(s.range) && inside(s.selectionRange));
+        await codeLenses(pd, { mode: 'all', stored: [], sourceFile: 'm.na', folderUri: undefined, metrics: async () => undefined });
+        await hover(pd, pd.doc.positionAt(n % (t.length + 1)), { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('completion never throws and only replaces text before the cursor', () => {
+    fc.assert(
+      fc.property(text, fc.nat(), (t, n) => {
+        const offset = n % (t.length + 1);
+        const doc = TextDocument.create('file:///m.na', 'dana', 1, t);
+        for (const item of poetCompletions(doc, offset, ctx, null)) {
+          const r = (item.textEdit as { range: { start: { line: number; character: number }; end: { line: number; character: number } } }).range;
+          assert.ok(doc.offsetAt(r.start) <= offset && doc.offsetAt(r.end) === offset);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
