@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { resolveConfig } from '../../shared/config';
+import { domainConfigContext } from '../../server/generator/domains/index';
 import { languageOfPath } from '../../shared/source/model';
 import { parseSource } from '../../shared/source/parse';
 import { poetDecorator } from '../../shared/source/locate';
@@ -39,6 +41,9 @@ describe('examples/', () => {
       for (const fn of decorated) {
         const kw = poetDecorator(fn)!.kwargs;
         assert.ok(['financial_services', 'building_management', 'llm_optimization', 'computation'].includes(kw.domain as string), fn.name);
+        // What the editor and the service will check: every @poet(...) is a valid POETConfig.
+        const resolved = resolveConfig([kw], domainConfigContext(EXAMPLES));
+        assert.ok(resolved.ok, `${fn.name}: ${JSON.stringify(resolved)}`);
       }
       for (const fn of top) assert.ok(fn.docstring !== null || fn.kind === 'declarative', `${fn.name} has a docstring`);
     });
