@@ -105,6 +105,7 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
       return shown;
     }, 30_000, 100);
     const label = ((await item.textContent()) ?? '').trim();
+    await step('context-menu');
     await item.click();
     return label;
   }
