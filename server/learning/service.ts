@@ -188,7 +188,11 @@ export class LearningService {
     const analysis = await this.analyse(raw, { functionName: key, record });
     const fb = await this.records.addFeedback({ execution_id: req.execution_id, function_name: key, version: record.context.version, raw_feedback: raw, analysis });
     this.metrics.feedbackRecorded(key, analysis.sentiment);
-    const learning = await this.noteRecord(key);
+    // The feedback is stored whatever happens next: an auto-train failure is reported, not thrown.
+    const learning = await this.noteRecord(key).catch((e: unknown): LearningResult => {
+      this.deps.logger.error({ err: e, key }, 'auto-train failed');
+      return { triggered: false, changes: [], message: `auto-train failed: ${(e as Error).message}` };
+    });
     return { record: fb, learning };
   }
 

@@ -128,6 +128,17 @@ describe('learning API: executions', function () {
     assert.equal((await t.call('GET', '/poet/functions/nope/executions')).status, 404);
   });
 
+  it('records 50 concurrent reports, each with its own id and both files', async () => {
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => t.call('POST', '/poet/executions', { json: execution({ inputs: { a: i, b: 0 }, output: i }) })));
+    assert.ok(replies.every((r) => r.status === 201), replies.map((r) => r.status).join(','));
+    const ids = replies.map((r) => r.body.execution_id as string);
+    assert.equal(new Set(ids).size, 50);
+    for (const id of ids) {
+      const got = await t.call('GET', `/poet/executions/${id}`);
+      assert.equal(got.body.result.output, got.body.context.inputs.a);
+    }
+  });
+
   it('needs the token', async () => {
     const r = await rawCall(t.svc.port, 'POST', '/poet/executions', { json: execution() });
     assert.equal(r.status, 401);
@@ -489,6 +500,28 @@ describe('learning API: LLM feedback analysis', function () {
     const r2 = await t.call('POST', '/poet/feedback', { json: { execution_id: id, feedback: 'great' } });
     assert.equal(r2.body.analysis.method, 'deterministic');
     assert.equal(r2.body.analysis.llm_fallback_reason, 'LLM reply is not JSON');
+  });
+
+  it('falls back when the LLM endpoint is unreachable', async () => {
+    const t3 = await (async () => {
+      const url = process.env.POET_LLM_URL;
+      process.env.POET_LLM_URL = 'http://127.0.0.1:9/v1';
+      try {
+        return await startTestService();
+      } finally {
+        process.env.POET_LLM_URL = url;
+      }
+    })();
+    try {
+      await enhance(t3);
+      const id = await post(t3);
+      const r = await t3.call('POST', '/poet/feedback', { json: { execution_id: id, feedback: 'wrong answer' } });
+      assert.equal(r.status, 201);
+      assert.equal(r.body.analysis.method, 'deterministic');
+      assert.match(r.body.analysis.llm_fallback_reason, /LLM request failed/);
+    } finally {
+      await t3.close();
+    }
   });
 
   it('reads numbers itself without asking the LLM', async () => {
