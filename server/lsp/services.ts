@@ -90,6 +90,11 @@ export class ServiceManager {
     const services = all.flatMap((e) => (e.state === 'ready' ? [e.info] : []));
     const errors = all.flatMap((e) => (e.state === 'error' ? [{ workspace: e.folder.fsPath, folderUri: e.folder.uri, message: e.message }] : []));
     const state: ServiceState = all.length === 0 ? 'stopped' : all.some((e) => e.state === 'starting') ? 'starting' : errors.length ? 'error' : 'ready';
-    return { state, ...(errors.length ? { message: errors.map((e) => e.message).join(' ') } : {}), services, errors };
+    const message = errors.length
+      ? errors.map((e) => e.message).join(' ')
+      : all.length === 0
+        ? 'No workspace folder is open; POET starts a service for each folder that is added.'
+        : undefined;
+    return { state, ...(message ? { message } : {}), services, errors };
   }
 }

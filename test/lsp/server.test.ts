@@ -341,6 +341,18 @@ describe('language server process (dist/server.js over IPC)', function () {
     await assert.rejects(fetch(`${ready!.url}/health`));
   });
 
+  it('with no folder open, says so in poet/serviceState and starts a service when one is added', async () => {
+    const client = start({ folders: [] });
+    await client.initialize();
+    const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+    assert.equal(state.state, 'stopped');
+    assert.match(state.message!, /No workspace folder is open/);
+    const ws = tempWorkspace();
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: fileUri(ws), name: 'w' }], removed: [] } });
+    const [ready] = await client.waitReady(1);
+    assert.equal(ready!.workspace, ws);
+  });
+
   it('serves an empty function list for a fresh folder', async () => {
     const ws = tempWorkspace();
     mkdirSync(path.join(ws, 'src'));
