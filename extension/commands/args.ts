@@ -115,3 +115,8 @@ export function relativePosix(folderPath: string, filePath: string, caseInsensit
   if (!b.startsWith(a + '/')) return undefined;
   return p.slice(f.length + 1);
 }
+
+/** True for files under `.dana/poet/` (generated code and metadata, never a source to enhance). */
+export function isStoredPath(relPath: string): boolean {
+  return /^\.dana\/poet(\/|$)/.test(relPath.replace(/\\/g, '/'));
+}

@@ -6,7 +6,7 @@ import type { FunctionModel } from '../../shared/source/model';
 import { UserError, type PoetServices, type ServiceHandle } from '../services';
 import { functionAtPosition, languageOf, locate, parsedDocument } from '../editor/functions';
 import type { FolderRef } from '../tree/model';
-import { matchFunction, relativePosix, resolveTarget, safeRelativeSegments } from './args';
+import { isStoredPath, matchFunction, relativePosix, resolveTarget, safeRelativeSegments } from './args';
 
 export interface SourceFunction {
   doc: vscode.TextDocument;
@@ -56,6 +56,9 @@ export async function sourceDocument(args: unknown[]): Promise<{ doc: vscode.Tex
 export async function sourceFunction(services: PoetServices, args: unknown[]): Promise<SourceFunction> {
   const { doc, functionName, position } = await sourceDocument(args);
   const { folder, relPath } = folderFor(services, doc);
+  if (isStoredPath(relPath)) {
+    throw new UserError(`${relPath} is code POET generated. Enhance the function in its source file instead ("POET: Reveal Source" from the POET view opens it).`);
+  }
   let fn: FunctionModel | undefined;
   if (functionName) {
     const parsed = parsedDocument(doc);

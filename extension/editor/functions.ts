@@ -71,7 +71,8 @@ export class CursorContext implements vscode.Disposable {
     const ed = vscode.window.activeTextEditor;
     let inside = false;
     try {
-      inside = !!ed && !!languageOf(ed.document) && !!functionAtPosition(ed.document, ed.selection.active);
+      // Generated code under .dana/poet/ is not a source to enhance.
+      inside = !!ed && !!languageOf(ed.document) && !/[\\/]\.dana[\\/]poet[\\/]/.test(ed.document.uri.fsPath) && !!functionAtPosition(ed.document, ed.selection.active);
     } catch (err) {
       this.log.warn(`Could not parse ${ed?.document.fileName}: ${(err as Error)?.message ?? err}`);
     }

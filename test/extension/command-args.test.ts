@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'mocha';
-import { enhancedFile, matchFunction, pickVersion, previousVersion, relativePosix, resolveTarget, safeRelativeSegments } from '../../extension/commands/args';
+import { enhancedFile, isStoredPath, matchFunction, pickVersion, previousVersion, relativePosix, resolveTarget, safeRelativeSegments } from '../../extension/commands/args';
 import { functionNodes, versionNodes, fileNodes } from '../../extension/tree/model';
 import { folder, summaries, withdrawDetail } from './fixtures';
 
@@ -71,6 +71,13 @@ describe('extension command arguments', () => {
     for (const bad of ['../etc/passwd', '/etc/passwd', 'a/../../b', 'C:/x', 'a\\..\\b']) {
       assert.throws(() => safeRelativeSegments(bad), /must stay inside the workspace folder/, bad);
     }
+  });
+
+  it('recognises POET\'s own stored files, which are never sources to enhance', () => {
+    assert.equal(isStoredPath('.dana/poet/functions/f/v1/enhanced.na'), true);
+    assert.equal(isStoredPath('.dana\\poet\\functions\\f\\v1\\enhanced.py'), true);
+    assert.equal(isStoredPath('src/.dana/poet.na'), false);
+    assert.equal(isStoredPath('pricing.na'), false);
   });
 
   it('computes workspace-relative POSIX paths', () => {
