@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { openFixture, testApi, waitFor } from './helpers';
+import { openFixture, positionOf, testApi, waitFor } from './helpers';
 
 describe('language features (over LSP from the backend)', () => {
   before(async () => {
@@ -51,5 +51,45 @@ describe('language features (over LSP from the backend)', () => {
       return lenses.length > 0;
     }, 30_000);
     assert.deepEqual(vscode.languages.getDiagnostics(editor.document.uri).map((d) => d.message), []);
+  });
+
+  it('hovering @poet shows the effective config', async () => {
+    const editor = await openFixture('pricing.na');
+    const at = positionOf(editor.document, '@poet(domain').translate(0, 2);
+    const text = await waitFor('a POET hover on @poet', async () => {
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, at)) ?? [];
+      const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+      return /financial_services/.test(md) ? md : undefined;
+    }, 20_000);
+    assert.match(text, /retries/, `the hover does not show retries:\n${text}`);
+  });
+
+  it('completes @poet keyword arguments and domain names', async () => {
+    const editor = await openFixture('pricing.na');
+    const decorator = positionOf(editor.document, '@poet(domain');
+    const inArgs = decorator.translate(0, '@poet('.length);
+    const labels = async (pos: vscode.Position) => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', editor.document.uri, pos);
+      return (list?.items ?? []).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    };
+    const keys = await waitFor('keyword completions inside @poet(', async () => {
+      const l = await labels(inArgs);
+      return l.some((x) => /^retries/.test(x)) ? l : undefined;
+    }, 20_000);
+    assert.ok(keys.some((x) => /^timeout/.test(x)), `no timeout= among ${keys.slice(0, 20).join(', ')}`);
+    // Inside the domain string: the known domains.
+    const inDomain = positionOf(editor.document, 'domain="').translate(0, 'domain="'.length);
+    const domains = await labels(inDomain);
+    assert.ok(domains.includes('computation') || domains.some((d) => d.includes('computation')), `no domain names offered: ${domains.slice(0, 20).join(', ')}`);
+  });
+
+  it('lists the Dana functions in the outline (document symbols)', async () => {
+    const editor = await openFixture('pricing.na');
+    const symbols = await waitFor('document symbols for pricing.na', async () => {
+      const s = (await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', editor.document.uri)) ?? [];
+      return s.length >= 3 ? s : undefined;
+    }, 20_000);
+    const names = symbols.map((s) => s.name);
+    for (const fn of ['compute_discount', 'normalize_name', 'helper']) assert.ok(names.some((n) => n.includes(fn)), `no symbol for ${fn}: ${names.join(', ')}`);
   });
 });
