@@ -12,6 +12,8 @@ export interface AppOptions {
   host: string;
   /** The bound port; a function because `--port 0` is known only after listen. */
   port: () => number;
+  /** More Host names to accept (with the port), for a service reached from other machines. */
+  allowedHosts?: readonly string[];
 }
 
 export function createApp(deps: ServiceDeps, opts: AppOptions): Express {
@@ -34,7 +36,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): Express {
     });
     next();
   });
-  app.use(hostCheck(opts.host, opts.port));
+  app.use(hostCheck(opts.host, opts.port, opts.allowedHosts));
   app.use(originCheck());
   app.use(bearerAuth(opts.token));
   app.use(noEmptySegments());

@@ -21,6 +21,8 @@ export interface ServiceOptions {
   /** Bearer token for every request except GET /health. */
   token: string;
   logger?: Logger;
+  /** More Host header names to accept, e.g. the machine's DNS name when bound beyond loopback. */
+  allowedHosts?: readonly string[];
 }
 
 export interface ServiceHandle {
@@ -67,7 +69,7 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
   };
 
   let boundPort = opts.port ?? DEFAULT_PORT;
-  const server = createServer(createApp(deps, { token: opts.token, host, port: () => boundPort }));
+  const server = createServer(createApp(deps, { token: opts.token, host, port: () => boundPort, allowedHosts: opts.allowedHosts ?? [] }));
   server.keepAliveTimeout = 5_000;
   await listen(server, boundPort, host);
   boundPort = (server.address() as AddressInfo).port;

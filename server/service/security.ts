@@ -28,12 +28,16 @@ export function requestContext(logger: Logger) {
   };
 }
 
-/** `host:port` pairs the service answers to; `getPort` because port 0 is known only after listen. */
-export function hostCheck(boundHost: string, getPort: () => number) {
+/**
+ * `host:port` pairs the service answers to; `getPort` because port 0 is known only after listen.
+ * `extraHosts`: names a remote client uses for this machine (POET_ALLOWED_HOSTS), for a
+ * service bound beyond loopback.
+ */
+export function hostCheck(boundHost: string, getPort: () => number, extraHosts: readonly string[] = []) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const host = (req.headers.host ?? '').toLowerCase();
     const port = getPort();
-    const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+    const names = new Set(['127.0.0.1', 'localhost', '[::1]', ...extraHosts.map((h) => h.toLowerCase())]);
     const bound = boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost;
     // An explicit non-wildcard bind address is reachable by its own name too.
     if (bound !== '0.0.0.0' && bound !== '[::]') names.add(bound.toLowerCase());

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorBodySchema } from '../../shared/contract/errors';
-import { PY_ADD, rawCall, startTestService, type Reply, type TestService } from './helpers';
+import { rm } from 'node:fs/promises';
+import { startService } from '../../server/service/start';
+import { PY_ADD, memoryLogger, rawCall, startTestService, tempWorkspace, type Reply, type TestService } from './helpers';
 
 function expectError(r: Reply, status: number, code: string): void {
   assert.equal(r.status, status, r.text);
@@ -61,6 +63,22 @@ describe('service security', () => {
       for (const h of ['evil.example', `evil.example:${t.svc.port}`, `127.0.0.1:${t.svc.port + 1}`, '127.0.0.1', `localhost.evil:${t.svc.port}`]) {
         expectError(await t.call('GET', '/health', { headers: { host: h } }), 403, 'forbidden');
         expectError(await t.call('GET', '/poet/functions', { headers: { host: h } }), 403, 'forbidden');
+      }
+    });
+  });
+
+  describe('allowed extra Host names', () => {
+    it('accepts the names given in allowedHosts, with the port, and nothing else', async () => {
+      const ws = await tempWorkspace();
+      const svc = await startService({ workspace: ws, port: 0, token: 'tok', allowedHosts: ['poet.example'], logger: memoryLogger([]) });
+      try {
+        assert.equal((await rawCall(svc.port, 'GET', '/health', { headers: { host: `poet.example:${svc.port}` } })).status, 200);
+        assert.equal((await rawCall(svc.port, 'GET', '/health', { headers: { host: `POET.example:${svc.port}` } })).status, 200);
+        expectError(await rawCall(svc.port, 'GET', '/health', { headers: { host: 'poet.example:1' } }), 403, 'forbidden');
+        expectError(await rawCall(svc.port, 'GET', '/health', { headers: { host: `other.example:${svc.port}` } }), 403, 'forbidden');
+      } finally {
+        await svc.close();
+        await rm(ws, { recursive: true, force: true });
       }
     });
   });

@@ -20,6 +20,8 @@ export const serve: Command = {
     '  --workspace DIR   workspace root (default: the current directory)',
     `  --port N          port (default ${DEFAULT_PORT}; 0 takes a free port)`,
     `  --host ADDRESS    bind address (default ${DEFAULT_HOST}); another address needs ${TOKEN_ENV} set`,
+    '  --allow-host NAME a Host name clients use to reach this machine (repeatable; also',
+    '                    POET_ALLOWED_HOSTS=name1,name2). Loopback names are always allowed.',
     '',
     'Exit status: 0 after SIGINT/SIGTERM, 2 on bad options, 1 if the service cannot start.',
   ].join('\n'),
@@ -28,6 +30,7 @@ export const serve: Command = {
       workspace: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
     });
     if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'. Use --workspace DIR.`);
     const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
@@ -37,9 +40,15 @@ export const serve: Command = {
     if (!isLoopback(host) && generated) {
       throw new CliError(`binding ${host} exposes the service beyond this machine; set ${TOKEN_ENV} to a strong token first.`);
     }
+    const allowedHosts = [...(values['allow-host'] ?? []), ...(process.env.POET_ALLOWED_HOSTS ?? '').split(',')]
+      .map((h) => h.trim())
+      .filter(Boolean);
+    for (const h of allowedHosts) {
+      if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(h)) throw new CliError(`--allow-host '${h}' is not a host name or address.`);
+    }
     let handle;
     try {
-      handle = await startService({ workspace: resolve(values.workspace ?? '.'), host, port, token });
+      handle = await startService({ workspace: resolve(values.workspace ?? '.'), host, port, token, allowedHosts });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0)` : (e as Error).message;
