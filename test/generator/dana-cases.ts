@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..');
 
 function naFiles(dir: string): string[] {
   let out: string[] = [];
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(dir).sort();
   } catch {

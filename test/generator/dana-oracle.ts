@@ -20,6 +20,10 @@ const CALLS: Record<string, string[]> = {
   fan_speed: ['fan_speed(24.0, 22.0)', 'fan_speed(22.0, 22.0, 10.0, 30.0)'],
   truncate_words: ['truncate_words("one two three", 2)', 'truncate_words("", 2)'],
   summary_prompt: ['summary_prompt("POET makes functions reliable.")'],
+  flaky_twice: ['flaky_twice(4)'],
+  flaky_once_more: ['flaky_once_more(4)'],
+  slow: ['slow(1)'],
+  bad_output: ['bad_output(1.0)'],
 };
 
 async function main() {
@@ -42,7 +46,7 @@ async function main() {
       continue;
     }
     if (!calls.length) continue;
-    let out = '';
+    let out: string;
     try {
       out = execFileSync('/usr/bin/python3', [join(TOOLS, 'run_dana.py'), path], { stdio: 'pipe', timeout: 60_000 }).toString();
     } catch (e) {

@@ -108,9 +108,17 @@ export function generateDana(req: GenerateRequest, extra?: RuleSet): GenerateRes
         ...(config.total_timeout !== null
           ? [b.if_(b.cmp(b.bin(b.call(`${P('time')}.time`), '-', start), '>=', b.float(config.total_timeout)), giveUp(fail('TimeoutError', `total_timeout of ${config.total_timeout}s exceeded after `, b.call('str', [attempt]), ' attempt(s); last error: ', b.index(outcome, b.str('error')))))]
           : []),
-        b.expr_(b.call(`${P('time')}.sleep`, [config.total_timeout !== null
-          ? b.call('min', [b.call(P('backoff'), [op, b.bin(attempt, '-', 1)]), b.call('max', [b.float(0), b.bin(b.float(config.total_timeout), '-', b.bin(b.call(`${P('time')}.time`), '-', start))])])
-          : b.call(P('backoff'), [op, b.bin(attempt, '-', 1)])])),
+        // Results of Dana functions are assigned before they go to a Python function: passed directly,
+        // the interpreter hands over an unresolved promise (seen with time.sleep).
+        b.assign(P('delay'), b.call(P('backoff'), [op, b.bin(attempt, '-', 1)])),
+        ...(config.total_timeout !== null
+          ? [
+              b.assign(P('left'), b.bin(b.float(config.total_timeout), '-', b.bin(b.call(`${P('time')}.time`), '-', start))),
+              b.if_(b.cmp(P('delay'), '>', P('left')), [b.assign(P('delay'), P('left'))]),
+              b.if_(b.cmp(P('delay'), '<', 0), [b.assign(P('delay'), b.float(0))]),
+            ]
+          : []),
+        b.expr_(b.call(`${P('time')}.sleep`, [P('delay')])),
       ],
       [
         [b.call(P('permanent'), [b.index(outcome, b.str('error'))]), [fail('OperateError', b.index(outcome, b.str('error')))]],

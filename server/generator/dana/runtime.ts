@@ -170,7 +170,7 @@ def __poet_violation(check: dict, v, whole) -> str:
     t = check.get("type")
     if t != None and v != None:
         if not __poet_rule_type_ok(v, t):
-            return "expected " + t + ", got " + type(v)
+            return "expected " + t + ", got " + str(type(v))
     if __poet_is_number(v):
         if check.get("finite"):
             if v != v or v == float("inf") or v == float("-inf"):
@@ -264,7 +264,7 @@ def __poet_perceive(fname: str, name: str, value, spec: dict):
                 raise "PerceiveError: [perceive] " + fname + ": parameter '" + name + "' = None: must not be None (annotation " + t["text"] + ")"
             return v
         if len(t["kinds"]) > 0 and not __poet_type_ok(v, t["kinds"]):
-            raise "PerceiveError: [perceive] " + fname + ": parameter '" + name + "' = " + str(value) + ": expected " + t["text"] + ", got " + type(v)
+            raise "PerceiveError: [perceive] " + fname + ": parameter '" + name + "' = " + str(value) + ": expected " + t["text"] + ", got " + str(type(v))
         if t["kinds"] == ["int"] and type(v) == "float" and type(value) == "str":
             if v == v and v != float("inf") and v != float("-inf"):
                 if v == int(v):
@@ -281,7 +281,7 @@ def __poet_enforce(fname: str, result, spec: dict):
         if result == None and not t["nullable"]:
             raise "EnforceError: [enforce] " + fname + ": result is None, expected " + t["text"]
         if result != None and not __poet_type_ok(result, t["kinds"]):
-            raise "EnforceError: [enforce] " + fname + ": result " + str(result) + ": expected " + t["text"] + ", got " + type(result)
+            raise "EnforceError: [enforce] " + fname + ": result " + str(result) + ": expected " + t["text"] + ", got " + str(type(result))
     for check in spec["checks"]:
         value = result
         where = "result " + str(result)
