@@ -89,6 +89,9 @@ export class Backend implements vscode.Disposable {
   /** Resolves when the state is 'ready'; rejects on 'error' or after `timeoutMs`. */
   whenReady(timeoutMs = 30_000): Promise<void> {
     if (this.status.state === 'ready') return Promise.resolve();
+    if (this.status.state === 'error') {
+      return Promise.reject(new Error(`${this.status.message ?? 'The POET service failed to start.'} Run "POET: Restart Service" after fixing it.`));
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         sub.dispose();
