@@ -2,6 +2,8 @@
 // domain context, no server. The end-to-end behaviour over LSP is in server.test.ts.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver/node';
 import { z } from 'zod';
@@ -14,6 +16,7 @@ import { computeDiagnostics } from '../../server/lsp/diagnostics';
 import { parseDocument, type ParsedDocument } from '../../server/lsp/documents';
 import { hover } from '../../server/lsp/hover';
 import { describeSchema } from '../../server/lsp/poet-keys';
+import { editorDomainContext } from '../../server/lsp/domains';
 import { documentSymbols } from '../../server/lsp/symbols';
 import { matchStored, type StoredFunction } from '../../server/lsp/storage-index';
 import { metricsParts } from '../../server/lsp/status';
@@ -398,5 +401,20 @@ describe('LSP features on arbitrary text (fast-check)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('the shipped examples/ workspace', () => {
+  it('raises no diagnostics, and every file has an outline', () => {
+    const root = path.resolve(__dirname, '../../examples');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(na|py)$/.test(f) && !f.startsWith('.dana'));
+    assert.ok(files.length >= 4, `examples: ${files.join(', ')}`);
+    const real = editorDomainContext(root);
+    for (const f of files) {
+      const doc = TextDocument.create(`file://${path.join(root, f)}`, f.endsWith('.na') ? 'dana' : 'python', 1, readFileSync(path.join(root, f), 'utf8'));
+      const pd = parseDocument(doc)!;
+      assert.deepEqual(computeDiagnostics(pd, real, []).map((d) => `${d.range.start.line + 1}: ${String(d.message)}`), [], f);
+      assert.ok(documentSymbols(pd).length > 0, f);
+    }
   });
 });
