@@ -101,3 +101,4 @@ export function formatPercent(p: number): string {
   const v = p * 100;
   return `${v >= 99 || v <= 1 ? Math.round(v * 10) / 10 : Math.round(v)}%`;
 }
+

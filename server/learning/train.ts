@@ -107,6 +107,8 @@ export interface Observations {
   firstFailures: number;
   failFail: number;
   failOk: number;
+  /** (JSON size of the inputs, duration of the call's first attempt) for calls where both are known. */
+  sizeVsDuration: Array<[number, number]>;
   /** Calls (with an attempt_log) where an attempt timed out and a later one succeeded, or none did. */
   timeoutRecovered: number;
   timeoutExhausted: number;
@@ -125,7 +127,7 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
 
   const o: Observations = {
     calls: records.length, successes: 0, permanentFailures: 0, permanentTypes: {}, pool: [], okDurations: [],
-    timeouts: 0, attempts: 0, firstFailures: 0, failFail: 0, failOk: 0, timeoutRecovered: 0, timeoutExhausted: 0, window: { from: null, to: null },
+    timeouts: 0, attempts: 0, firstFailures: 0, failFail: 0, failOk: 0, timeoutRecovered: 0, timeoutExhausted: 0, sizeVsDuration: [], window: { from: null, to: null },
   };
   for (const r of records) {
     const started = r.context.started_at;
@@ -150,6 +152,10 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
       // Only the count is known: attempts−1 failures, then the final outcome.
       const last: PoolAttempt['outcome'] = res.status === 'success' ? 'ok' : err && isTimeoutError(err.type, err.phase) ? 'timeout' : 'error';
       attempts = [...Array.from({ length: res.attempts - 1 }, () => ({ d: null, outcome: 'error' as const })), { d: null, outcome: last }];
+    }
+    const first = attempts[0];
+    if (first && first.d !== null && !r.context.inputs_truncation.truncated) {
+      o.sizeVsDuration.push([JSON.stringify(r.context.inputs ?? null).length, first.outcome === 'timeout' ? Number.MAX_VALUE : first.d]);
     }
     if (res.attempt_log?.length) {
       const firstTimeout = attempts.findIndex((a) => a.outcome === 'timeout' || (a.d !== null && a.d >= currentTimeout * 0.98 && a.outcome !== 'ok'));
@@ -281,6 +287,20 @@ function learnRanges(values: unknown[]): Record<string, { min: number; max: numb
   return out;
 }
 
+/**
+ * How concentrated the slowest 15% of calls are among big inputs: the share of them whose
+ * input is larger than the 90th percentile of the other calls' inputs (≈ 10% by chance).
+ */
+export function inputDependence(pairs: Array<[number, number]>): { share: number; slow: number } | null {
+  if (pairs.length < 20) return null;
+  const cut = quantileSorted(pairs.map(([, d]) => d).sort((a, b) => a - b), 0.85)!;
+  const slow = pairs.filter(([, d]) => d > cut);
+  const rest = pairs.filter(([, d]) => d <= cut).map(([s]) => s).sort((a, b) => a - b);
+  if (slow.length < 5 || rest.length < 5) return null;
+  const big = quantileSorted(rest, 0.9)!;
+  return { share: slow.filter(([s]) => s > big).length / slow.length, slow: slow.length };
+}
+
 export function notEnoughDataMessage(have: number, need: number): string {
   return `not enough data (${have} of ${need} executions)`;
 }
@@ -329,6 +349,7 @@ export function train(input: TrainInput): TrainProposal {
   let chosen: TimeoutCandidate | null = null;
   const candidates: TimeoutCandidate[] = [];
   let timeoutReason = '';
+  let inputNote = '';
   const evaluate = (label: string, t: number, fixedRetries?: number): TimeoutCandidate => {
     // Per-attempt failure at this timeout: not ok, or ok but slower than the timeout.
     const fail = 1 - okShare * cdf(S, t);
@@ -355,7 +376,12 @@ export function train(input: TrainInput): TrainProposal {
       // The conservative reference: p99 × margin when nothing was cut, else the current timeout.
       const reference = censored ? evaluate('current timeout', clampT(T0)) : evaluate(`p99 × ${settings.timeout_margin}`, clampT(roundUpNice(p99 * settings.timeout_margin)));
       candidates.push(incumbent, reference);
-      for (const q of [0.8, 0.85, 0.9, 0.95]) {
+      // Slow because of the input? Then a retry is as slow, and cutting the tail would only
+      // turn slow successes into failures. Sign: the slowest attempts carry the biggest inputs.
+      const dep = inputDependence(o.sizeVsDuration);
+      const inputDependent = dep !== null && dep.share >= 0.5;
+      if (inputDependent) inputNote = `; ${formatPercent(dep.share)} of the ${dep.slow} slowest calls had inputs bigger than 90% of the others, so slow attempts are not cut and retried`;
+      for (const q of inputDependent ? [] : [0.8, 0.85, 0.9, 0.95]) {
         const t = quantileSorted(all, q);
         if (t === null || !Number.isFinite(t) || t >= T0 * 0.98) continue;
         candidates.push(evaluate(`p${Math.round(q * 100)}`, clampT(roundUpNice(t))));
@@ -370,14 +396,14 @@ export function train(input: TrainInput): TrainProposal {
       if (!viable.length) chosen = [...candidates].sort((a, b) => b.est_success - a.est_success)[0]!;
       const timedOut = o.timeouts ? `${o.timeouts} of ${n} attempts timed out${timeoutEvidence ? ` and a retry recovered ${o.timeoutRecovered} of ${timeoutEvidence}` : ''}` : 'no attempt timed out';
       if (chosen === reference && !censored) {
-        timeoutReason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}`;
+        timeoutReason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}${inputNote}`;
       } else if (chosen !== incumbent && chosen !== reference) {
         timeoutReason =
           `${chosen.label} of ${all.length} attempts was ${fmtS(chosen.timeout_s)} (${censored ? `${o.timeouts} timed out at ${fmtS(T0)}` : `p99 of successful ones ${fmtS(p99)}`}); ${timedOut}. ` +
           `Cutting the slowest ${formatPercent(1 - cdf(all, chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
           `${fmtS(chosen.est_p95_s)} vs ${fmtS(base.est_p95_s)} at ${base.label === 'current' ? `the current ${fmtS(base.timeout_s)}` : `${base.label} (${fmtS(base.timeout_s)})`}`;
       } else {
-        timeoutReason = `${timedOut}; the current timeout already gives the target`;
+        timeoutReason = `${timedOut}; the current timeout already gives the target${inputNote}`;
       }
     }
   }
@@ -448,9 +474,10 @@ export function train(input: TrainInput): TrainProposal {
   const meanScore = mean(input.feedback.map((f) => f.analysis.score).filter((s): s is number => s !== null));
   const fb = input.feedback.length ? ` Feedback: ${input.feedback.length} records, mean score ${roundNice(meanScore ?? 0)}.` : '';
   const summary = `${o.calls} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${o.attempts} attempts, ${o.timeouts} timeouts).`;
+  const note = inputNote ? ` Timeout: ${inputNote.slice(2)}.` : '';
   const proposed = proposals.length ? ` Proposed rules (recorded, not applied): ${proposals.map((p) => p.param).join(', ')}.` : '';
   if (!changes.length) {
-    return { ...base, candidates, learnedRules, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${fb}${proposed}`, changes: proposals };
+    return { ...base, candidates, learnedRules, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${note}${fb}${proposed}`, changes: proposals };
   }
-  return { evidence, candidates, learnedRules, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${fb}${proposed}`, changes: [...changes, ...proposals] };
+  return { evidence, candidates, learnedRules, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${note}${fb}${proposed}`, changes: [...changes, ...proposals] };
 }

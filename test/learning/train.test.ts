@@ -71,6 +71,17 @@ describe('learning: Train on synthetic executions', () => {
     assert.ok(learned.p95 < waiting.p95 / 10 && learned.success >= 0.99);
   });
 
+  it('does not cut a tail that comes from the input (slow inputs stay slow on retry)', () => {
+    // Same 88% fast / 12% slow mix as above, but the slow calls are the ones with big inputs.
+    const recs = records(400, (i) => {
+      const slow = i % 25 < 3;
+      return { ok: true, duration_s: slow ? 20 : 0.1 + (i % 5) * 0.005, inputs: { items: 'x'.repeat(slow ? 5000 + i : 10 + (i % 50)) } };
+    });
+    const r = train({ version: 'v1', config: cfg(), records: recs, feedback: [], settings: settings() });
+    assert.ok(r.config.timeout >= 20, `timeout ${r.config.timeout}`);
+    assert.match(r.message, /100% of the 48 slowest calls had inputs bigger than 90% of the others, so slow attempts are not cut and retried/);
+  });
+
   it('does not retry errors that retrying cannot fix', () => {
     const recs = records(200, (i) => (i % 10 < 3 ? { ok: false, duration_s: 0.01, errorType: 'ValueError' } : { ok: true, duration_s: 0.1 }));
     const r = train({ version: 'v1', config: cfg({ timeout: 0.15 }), records: recs, feedback: [], settings: settings() });
