@@ -34,6 +34,7 @@ export const financial_services: DomainDefinition = {
         },
         {
           params: ['*income*', '*salary*', '*amount*', '*price*', '*balance*', '*principal*', '*loan*', '*revenue*', '*payment*'],
+          exclude: ['*dti*', '*debt_to_income*', '*ratio*', '*rate*', '*years*', '*term*'],
           normalize: ['money'],
           type: 'number',
           min: 0,

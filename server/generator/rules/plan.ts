@@ -146,6 +146,7 @@ export function buildPlan(fn: FunctionModel, rules: RuleSet, domain: string | nu
       // Rules that name the parameter exactly win over pattern rules for the same concern: all apply, in order.
       for (const rule of rules.inputs) {
         if (!rule.params.some((pat) => matchesPattern(pat, name))) continue;
+        if (rule.exclude?.some((pat) => matchesPattern(pat, name))) continue;
         if (!whenTypeMatches(rule, spec)) continue;
         for (const n of rule.normalize ?? []) if (!normalize.includes(n)) normalize.push(n);
         const c = checkOf(rule, source);

@@ -66,6 +66,8 @@ export const InputRuleSchema = z
   .object({
     /** Parameter-name patterns, case-insensitive; `*` matches any run of characters. */
     params: z.array(z.string().min(1).max(100)).min(1).max(50),
+    /** Parameter-name patterns the rule skips even when `params` matches (e.g. "*ratio*"). */
+    exclude: z.array(z.string().min(1).max(100)).max(50).optional(),
     /** Only for parameters whose annotation is one of these (e.g. ["int", "float"]); any when absent. */
     when_type: z.array(z.enum(VALUE_TYPES)).optional(),
     normalize: z.array(z.enum(NORMALIZERS)).max(5).optional(),
