@@ -2,6 +2,7 @@
 // parse → pick the function → effective config → source hash → cache hit, or (under the
 // function's lock) generate, write version vN completely, point `current` at it, cache it.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } from '../../shared/contract/api';
@@ -10,6 +11,7 @@ import { canonicalJson, resolveConfig, type ConfigContext, type PoetConfig } fro
 import { functionTextHash, sourceHash } from '../../shared/source/hash';
 import { languageOfPath, type Language, type ParsedFile } from '../../shared/source/model';
 import { parseSource } from '../../shared/source/parse';
+import { BUILTIN_DOMAINS } from '../generator/domains/index';
 import type { Generator } from '../generator/types';
 import type { CacheEntry, PoetStore } from '../storage/store';
 import { decoratorConfig, selectFunction } from './select';
@@ -43,6 +45,7 @@ export interface PipelineOptions {
 }
 
 const PARSE_MEMO_SIZE = 256;
+const BUILTIN_DOMAIN_NAMES = new Set(BUILTIN_DOMAINS.map((d) => d.name));
 
 const suggestionOf = (message: string) => /Did you mean "([^"]+)"/.exec(message)?.[1];
 
@@ -134,7 +137,10 @@ export class EnhancePipeline {
 
     const config = this.effectiveConfig(fn, input.config ?? {});
     const generator = this.options.generatorFor(language);
-    const hash = sourceHash({ source: fn.source, config, language, generatorVersion: generator.version });
+    // A user-defined domain is data the generator reads: its files are part of the hash, so
+    // editing .dana/poet/domains/NAME.json regenerates instead of serving stale rules.
+    const domainPrint = this.userDomainFingerprint(config.domain);
+    const hash = sourceHash({ source: fn.source, config, language, generatorVersion: generator.version + (domainPrint ? `+${domainPrint}` : '') });
 
     const sameOrigin = (e: CacheEntry) => !sourceFile || !e.metadata.source_file || e.metadata.source_file === sourceFile;
     if (!input.force) {
@@ -168,7 +174,7 @@ export class EnhancePipeline {
       const fnHash = functionTextHash(fn.source);
       const { reason, detail } = input.reason
         ? { reason: input.reason, detail: undefined }
-        : this.reasonFor(parent, fnHash, config, generator, input.force ?? false);
+        : this.reasonFor(parent, fnHash, config, generator, input.force ?? false, domainPrint);
 
       const result = await generator.generate({ fn, fileText: input.code, sourceFile, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
       const vdir = this.store.versionDir(key, version);
@@ -192,6 +198,7 @@ export class EnhancePipeline {
         reason,
         ...(detail ? { reason_detail: detail } : {}),
         original_source: fn.source,
+        ...(domainPrint ? { domain_fingerprint: domainPrint } : {}),
         files: fileNames.map((n) => this.store.relative(resolve(vdir, n))),
         generator_metadata: result.metadata,
       };
@@ -220,6 +227,32 @@ export class EnhancePipeline {
     });
   }
 
+  /**
+   * Hash of the user domain files (`.dana/poet/domains/*.json`) when the effective domain is
+   * not purely built-in, else null. All files are hashed, since one may extend another.
+   */
+  private userDomainFingerprint(domain: string | null): string | null {
+    if (!domain || domain.split(':').every((d) => BUILTIN_DOMAIN_NAMES.has(d.trim()))) return null;
+    const dir = resolve(this.store.paths.root, 'domains');
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    } catch {
+      return null;
+    }
+    const h = createHash('sha256');
+    for (const n of names) {
+      h.update(n).update('\0');
+      try {
+        h.update(readFileSync(resolve(dir, n)));
+      } catch {
+        h.update('unreadable');
+      }
+      h.update('\0');
+    }
+    return h.digest('hex').slice(0, 16);
+  }
+
   /** Function's @poet(...) arguments overlaid by the request's config; 400 naming each bad key. */
   private effectiveConfig(fn: Parameters<typeof decoratorConfig>[0], requestConfig: Record<string, unknown>): PoetConfig {
     const { layer, issues } = decoratorConfig(fn);
@@ -245,6 +278,7 @@ export class EnhancePipeline {
     config: PoetConfig,
     generator: Generator,
     forced: boolean,
+    domainPrint: string | null,
   ): { reason: VersionReason; detail?: string } {
     if (!parent) return { reason: 'initial' };
     if (parent.function_hash !== fnHash) return { reason: 'source_changed' };
@@ -256,6 +290,7 @@ export class EnhancePipeline {
     if (parent.generator.version !== generator.version || parent.generator.name !== generator.name) {
       return { reason: 'manual', detail: `generator ${parent.generator.name} ${parent.generator.version} → ${generator.name} ${generator.version}` };
     }
+    if ((parent.domain_fingerprint ?? null) !== domainPrint) return { reason: 'manual', detail: `domain definition changed (.dana/poet/domains)` };
     return { reason: 'manual', detail: forced ? 'forced regeneration' : 'regenerated after the cache was dropped' };
   }
 

@@ -1,13 +1,13 @@
 // The source-hash cache: what hits, what misses, and that a broken entry is only a miss.
 import assert from 'node:assert/strict';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launchService } from '../../server/service/launch';
 import { createPipeline } from '../../server/service/generators';
 import { generatorFor } from '../../server/generator/registry';
 import type { Generator } from '../../server/generator/types';
 import { TranspileResponseSchema, type TranspileResponse } from '../../shared/contract/api';
-import { PY_ADD, memoryLogger, rawCall, snapshot, tempWorkspace, type TestService, startTestService } from './helpers';
+import { PY_ADD, memoryLogger, pyFunction, rawCall, snapshot, tempWorkspace, type TestService, startTestService } from './helpers';
 
 describe('source-hash cache', () => {
   let t: TestService;
@@ -85,6 +85,27 @@ describe('source-hash cache', () => {
     assert.notEqual(b.metadata.created_at, a.metadata.created_at);
     const meta = (await t.call('GET', `/poet/functions/add/versions/${b.version}`)).body;
     assert.equal(meta.metadata.created_at, b.metadata.created_at);
+  });
+
+  it('editing a user-defined domain file invalidates entries that use it', async () => {
+    const dir = join(t.ws, '.dana/poet/domains');
+    await mkdir(dir, { recursive: true });
+    const domain = (max: number) => JSON.stringify({ description: 'test domain', inputs: [{ params: ['a', 'b'], min: 0, max }] });
+    await writeFile(join(dir, 'my_rules.json'), domain(100));
+    const code = PY_ADD.replace('@poet(retries=1, timeout=5)', '@poet(domain="my_rules")');
+    const a = await transpile({ code });
+    assert.equal(a.metadata.domain, 'my_rules');
+    assert.equal((await transpile({ code })).cached, true);
+    await writeFile(join(dir, 'my_rules.json'), domain(1000));
+    const b = await transpile({ code });
+    assert.equal(b.cached, false, 'the edited domain is not served from the cache');
+    assert.equal(b.version, 'v2');
+    assert.equal(b.metadata.reason, 'manual');
+    assert.match(b.metadata.reason_detail ?? '', /domain definition changed/);
+    // A built-in domain does not depend on those files.
+    const builtin = await transpile({ code: pyFunction('other'), config: { domain: 'computation' } });
+    await writeFile(join(dir, 'my_rules.json'), domain(5));
+    assert.equal((await transpile({ code: pyFunction('other'), config: { domain: 'computation' } })).version, builtin.version);
   });
 
   it('a new generator version invalidates old entries', async () => {
