@@ -4,7 +4,8 @@
 //   POET_EXTENSION_TESTS          absolute path of the bundled suite (test/vscode/lib/bundle.mjs)
 //   POET_EXTENSION_TEST_RESULTS   where to write the results JSON (written last, atomically:
 //                                 its appearance is the completion signal); per-test progress
-//                                 goes to the same path + '.progress' as JSON lines.
+//                                 goes to the same path + '.progress' as JSON lines, and
+//                                 path + '.started' appears as soon as the hook runs.
 // A normal user has neither variable set, and then this does nothing.
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +21,8 @@ export async function runTestsIfRequested(_api: unknown): Promise<void> {
   if (!suiteFile || started) return;
   started = true;
   const resultsFile = process.env.POET_EXTENSION_TEST_RESULTS ?? `${suiteFile}.results.json`;
+  // Tells the runner that activation reached the hook (it fails fast on "never activated").
+  fs.writeFileSync(`${resultsFile}.started`, String(process.pid));
   // Not awaited: the suite awaits the extension's activation, which is waiting for us to return.
   setImmediate(() => void runSuite(suiteFile, resultsFile));
 }

@@ -12,6 +12,7 @@ import { StepError, waitFor } from './lib/steps';
 import { launchBrowser, openFile, openWorkbench, screenshot } from './lib/workbench';
 
 const FIXTURE = join(__dirname, 'fixtures', 'workspace');
+const ACTIVATION_TIMEOUT_MS = 90_000;
 const SUITE_TIMEOUT_MS = 5 * 60_000;
 
 function print(t: TestRecord): void {
@@ -66,6 +67,10 @@ export async function runHostSuite(env: VscodeEnv, vsix: string, artifacts: stri
       throw new StepError('browser', `could not open pricing.na to activate the extension: ${(err as Error).message}`);
     }
 
+    await waitFor('the extension to activate and call its test hook', () => fs.existsSync(`${resultsFile}.started`), ACTIVATION_TIMEOUT_MS)
+      .catch((err: Error) => {
+        throw new StepError('extension', `${err.message}: POET did not activate on opening pricing.na, or activate() does not call runTestsIfRequested()\n${extensionLog(cs!) ?? '(the extension wrote no log)'}`);
+      });
     let printed = 0;
     const result = await waitFor(
       'the extension-host suite to write its results',
@@ -79,8 +84,7 @@ export async function runHostSuite(env: VscodeEnv, vsix: string, artifacts: stri
       SUITE_TIMEOUT_MS,
       300,
     ).catch((err: Error) => {
-      const started = fs.existsSync(progressFile) ? 'it started but did not finish' : 'it never started: did the extension activate and call runTestsIfRequested()?';
-      throw new StepError('extension', `${err.message}; ${started}\n${extensionLog(cs!) ?? '(no extension log yet)'}`);
+      throw new StepError('suite', `${err.message}; it started but did not finish\n${extensionLog(cs!) ?? '(no extension log yet)'}`);
     });
     if (result.error) throw new StepError('suite', result.error);
     records.push(...result.tests);
