@@ -45,6 +45,7 @@ export interface PipelineOptions {
 }
 
 const PARSE_MEMO_SIZE = 256;
+const PARSE_MEMO_MAX_CHARS = 32 * 1024;
 const BUILTIN_DOMAIN_NAMES = new Set(BUILTIN_DOMAINS.map((d) => d.name));
 
 const suggestionOf = (message: string) => /Did you mean "([^"]+)"/.exec(message)?.[1];
@@ -84,6 +85,8 @@ export class EnhancePipeline {
       return hit;
     }
     const fresh = parseSource(code, language);
+    // Big texts (whole files) are not kept: the memo stays a few MB at most.
+    if (code.length > PARSE_MEMO_MAX_CHARS) return fresh;
     this.parsed.set(id, fresh);
     if (this.parsed.size > PARSE_MEMO_SIZE) this.parsed.delete(this.parsed.keys().next().value as string);
     return fresh;
