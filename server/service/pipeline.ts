@@ -77,6 +77,8 @@ export class EnhancePipeline {
    */
   private readonly parsed = new Map<string, ParsedFile>();
   private parse(code: string, language: Language): ParsedFile {
+    // Big texts (whole files) are not kept: the memo stays a few MB at most.
+    if (code.length > PARSE_MEMO_MAX_CHARS) return parseSource(code, language);
     const id = createHash('sha256').update(language).update('\0').update(code).digest('base64');
     const hit = this.parsed.get(id);
     if (hit) {
@@ -85,8 +87,6 @@ export class EnhancePipeline {
       return hit;
     }
     const fresh = parseSource(code, language);
-    // Big texts (whole files) are not kept: the memo stays a few MB at most.
-    if (code.length > PARSE_MEMO_MAX_CHARS) return fresh;
     this.parsed.set(id, fresh);
     if (this.parsed.size > PARSE_MEMO_SIZE) this.parsed.delete(this.parsed.keys().next().value as string);
     return fresh;
