@@ -100,10 +100,13 @@ export class ModelBuilder {
   }
 }
 
-/** The docstring of a body: its first statement when that is a lone string literal. */
+/**
+ * The docstring of a body: its first statement when that is a lone string literal (as Dana's
+ * own tooling sees it, a trailing comment on that line disqualifies it).
+ */
 export function docstringOf(body: A.Stmt[]): string | null {
   const first = body[0];
-  return first && first.kind === 'expr' && first.expr.kind === 'string' ? first.expr.raw : null;
+  return first && first.kind === 'expr' && first.expr.kind === 'string' && first.comment === undefined ? first.expr.raw : null;
 }
 
 /** Every def in the statements, nested ones included, with their parents. */

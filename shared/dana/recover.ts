@@ -133,7 +133,7 @@ export function tolerantDefs(text: string, lines: LineIndex, region: A.Loc): Def
         if (t.type === 'string') {
           const lineEnd = lines.lineStart(lines.position(t.end).line + 1);
           const nextOnLine = text.slice(t.end, lineEnd).trim();
-          if (nextOnLine === '' || nextOnLine.startsWith('#')) pendingDoc.site.docstring = t.value;
+          if (nextOnLine === '') pendingDoc.site.docstring = t.value;
         }
         pendingDoc.site.body.start = t.start;
       }

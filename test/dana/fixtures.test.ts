@@ -52,3 +52,31 @@ describe('dana fixtures: invalid', () => {
     });
   }
 });
+
+describe('dana fixtures: function lists as Dana sees them', () => {
+  // Recorded with `check_parse.py --json --defs` over valid/*.na (Dana's args text is trimmed
+  // and read with universal newlines; `line` there is the name's line).
+  const defs = JSON.parse(readFileSync(join(root, 'valid/expected-defs.json'), 'utf8')) as Record<string, Array<Record<string, unknown>>>;
+  for (const f of naIn('valid')) {
+    it(`${f}: same functions, lines, params, decorators, docstrings and parents`, () => {
+      const text = readFileSync(join(root, 'valid', f), 'utf8');
+      const norm = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? x.replace(/\r\n?/g, '\n') : x))) as unknown;
+      const ours = parseDana(text).functions.map((m) => ({
+        kind: m.kind, name: m.name, line: m.name_range.start.line, start_line: m.start_line, end_line: m.end_line,
+        receiver: m.receiver ? { name: m.receiver.name, type: m.receiver.type } : null,
+        params: m.params.map((p) => ({ name: p.name, type: p.type, default: p.default })),
+        return_type: m.return_type, composition: m.composition,
+        decorators: m.decorators.map((d) => ({ name: d.name, args: d.args.trim(), line: d.line })),
+        docstring: m.docstring, parents: m.parents,
+      }));
+      const theirs = (defs[f] ?? []).map((d) => ({
+        kind: d.kind, name: d.name, line: d.line, start_line: d.start_line, end_line: d.end_line,
+        receiver: d.receiver ? { name: (d.receiver as { name: string }).name, type: (d.receiver as { type: string | null }).type } : null,
+        params: d.params, return_type: d.return_type, composition: d.composition ?? null,
+        decorators: (d.decorators as Array<{ name: string; args: string | null; line: number }>).map((x) => ({ name: x.name, args: (x.args ?? '').trim(), line: x.line })),
+        docstring: d.docstring, parents: d.parents,
+      }));
+      assert.deepEqual(norm(ours), theirs);
+    });
+  }
+});
