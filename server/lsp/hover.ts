@@ -2,7 +2,7 @@
 // the stored versions, and run metrics when there are any.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { CORE_KEYS, resolveConfig, type ConfigContext, type PoetConfigInput } from '../../shared/config';
-import { functionAt, poetDecorator } from '../../shared/source/locate';
+import { poetDecorator } from '../../shared/source/locate';
 import type { DecoratorModel, FunctionModel } from '../../shared/source/model';
 import { decoratorConfig } from '../service/select';
 import { toLspRange, type ParsedDocument } from './documents';
@@ -22,11 +22,9 @@ export interface HoverContext {
 /** The function whose @poet decorator contains `pos`. */
 export function poetDecoratorAt(pd: ParsedDocument, pos: Position): { fn: FunctionModel; dec: DecoratorModel } | undefined {
   const offset = pd.doc.offsetAt(pos);
-  const line = pos.line + 1;
-  const fn = functionAt(pd.parsed, line, pos.character + 1) ?? pd.parsed.functions.find((f) => f.range.start.offset <= offset && offset <= f.range.end.offset);
-  for (const f of fn ? [fn, ...pd.parsed.functions] : pd.parsed.functions) {
-    const dec = poetDecorator(f);
-    if (dec && dec.range.start.offset <= offset && offset <= dec.range.end.offset) return { fn: f, dec };
+  for (const fn of pd.parsed.functions) {
+    const dec = poetDecorator(fn);
+    if (dec && dec.range.start.offset <= offset && offset <= dec.range.end.offset) return { fn, dec };
   }
   return undefined;
 }
