@@ -425,25 +425,22 @@ export class PoetStore {
     await writeJsonAtomic(this.cacheFile(entry.key, entry.source_hash), entry);
   }
 
-  /** Drops the cache of one function, or of all; returns how many entries went. Versions stay. */
+  /**
+   * Drops the cache of one function, or of all; returns how many entries went. Versions stay.
+   * Takes each function's lock, so it never removes a cache folder under a publish in flight.
+   */
   async deleteCache(key?: string): Promise<number> {
-    const dirs: string[] = [];
-    if (key !== undefined) dirs.push(this.cacheDir(key));
-    else {
-      const names = await fs.readdir(this.paths.cache).catch(() => [] as string[]);
-      for (const n of names) if (FunctionKeySchema.safeParse(n).success) dirs.push(resolveInside(this.paths.cache, n));
-    }
+    const keys = key !== undefined ? [checkKey(key)] : (await fs.readdir(this.paths.cache).catch(() => [] as string[])).filter((n) => KEY_NAME_RE.test(n));
     let deleted = 0;
-    for (const d of dirs) {
-      const files = await fs.readdir(d).catch(() => [] as string[]);
-      for (const f of files) {
-        if (!f.endsWith('.json')) continue;
-        await fs.rm(join(d, f), { force: true });
-        deleted++;
-      }
-      await fs.rm(d, { recursive: true, force: true });
+    for (const k of keys) {
+      deleted += await this.withFunctionLock(k, async () => {
+        const d = this.cacheDir(k);
+        const files = (await fs.readdir(d).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
+        await fs.rm(d, { recursive: true, force: true });
+        return files.length;
+      });
     }
-    if (dirs.length) await fsyncDir(this.paths.cache);
+    if (keys.length) await fsyncDir(this.paths.cache);
     return deleted;
   }
 

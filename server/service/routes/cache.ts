@@ -12,7 +12,7 @@ export function cacheRoutes(deps: ServiceDeps): Router {
   });
   r.delete('/poet/cache/:name', async (req, res) => {
     const key = checkKey(req.params.name);
-    const deleted = await deps.locks.withFunctionLock(key, () => deps.store.deleteCache(key));
+    const deleted = await deps.store.deleteCache(key);
     const body: CacheDeleteResponse = { deleted, key };
     req.log.info(body, 'cache dropped');
     res.json(body);
