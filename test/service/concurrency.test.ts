@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { TranspileResponseSchema, type TranspileResponse } from '../../shared/contract/api';
 import { PY_ADD, pyFunction, rawCall, startTestService, type TestService } from './helpers';
 
-describe('service concurrency', () => {
+describe('service concurrency', function () {
+  // Each new version costs three fsync rounds; on a busy CI disk 50 of them can take a while.
+  this.timeout(120_000);
   let t: TestService;
   beforeEach(async () => {
     t = await startTestService();
