@@ -63,6 +63,8 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
 
   return {
     [Commands.enhanceFunction]: async (...args) => {
+      // Trust first: in Restricted Mode the answer is the same wherever the cursor is.
+      services.assertTrusted();
       const t = resolveTarget(args);
       // A tree item ("Enhance again"): enhance from its source file.
       if (t.kind === 'stored') {
@@ -93,6 +95,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
     },
 
     [Commands.enhanceFile]: async (...args) => {
+      services.assertTrusted();
       const { doc } = await sourceDocument(args.length ? [args[0]] : []);
       const { folder, relPath } = folderFor(services, doc);
       const parsed = parsedDocument(doc);

@@ -75,6 +75,7 @@ export async function sourceFunction(services: PoetServices, args: unknown[]): P
 
 /** The stored function a command means, from a tree item or from the function in the editor. */
 export async function storedFunction(services: PoetServices, args: unknown[]): Promise<StoredFunction> {
+  services.assertTrusted();
   const t = resolveTarget(args);
   if (t.kind === 'stored') {
     const folder = services.folderByUri(t.folderUri);
