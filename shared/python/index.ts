@@ -7,7 +7,7 @@ import type { FunctionModel, ParsedFile, SyntaxIssue } from '../source/model';
 import { collectSyntaxIssues, MAX_ISSUES } from './errors';
 import { functionModel } from './functions';
 import { LineIndex, type Source } from './positions';
-import { MAX_NESTING, prepareForLezer } from './prepare';
+import { prepareForLezer } from './prepare';
 import { recover } from './recover';
 
 function functionsOf(tree: Tree, src: Source): FunctionModel[] {
@@ -45,19 +45,15 @@ export function parsePython(text: string): ParsedFile {
       for (const fn of functionsOf(pieceTree, piece)) functions.push({ ...fn, parents: [...cut.parents, ...fn.parents] });
       errors.push(...collectSyntaxIssues(pieceTree, piece));
     }
-    if (prepared.tooDeepAt >= 0) {
-      const at = src.lines.position(prepared.tooDeepAt + base);
-      errors.push({
-        line: at.line,
-        column: at.column,
-        end_line: at.line,
-        end_column: at.column + 1,
-        message: `too many nested brackets: Python allows at most ${MAX_NESTING} levels`,
-      });
-    }
+    // Bracket issues first, so that they win over lezer's at the same place.
+    const brackets = prepared.bracketIssues.map((b): SyntaxIssue => {
+      const at = src.lines.position(b.at + base);
+      return { line: at.line, column: at.column, end_line: at.line, end_column: at.column + 1, message: b.message };
+    });
+    const all = [...brackets, ...errors].sort((a, b) => a.line - b.line || a.column - b.column);
+    const unique = all.filter((e, i) => i === 0 || e.line !== all[i - 1]!.line || e.column !== all[i - 1]!.column);
     functions.sort((a, b) => a.header_range.start.offset - b.header_range.start.offset);
-    errors.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { language: 'python', functions, errors: errors.slice(0, MAX_ISSUES) };
+    return { language: 'python', functions, errors: unique.slice(0, MAX_ISSUES) };
   } catch (e) {
     // Not expected (the property tests look for it); an editor must still get an answer.
     const message = e instanceof Error ? e.message : String(e);

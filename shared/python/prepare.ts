@@ -3,17 +3,32 @@
 // original text, never from this one).
 // - Brackets nested deeper than 200 levels are blanked. CPython refuses them ("too many nested
 //   parentheses"); lezer has no limit but builds its tree recursively, and thousands of levels
-//   overflow the stack. The first one is reported as CPython would.
+//   overflow the stack. The first one is reported as CPython would, and so are unmatched,
+//   mismatched and unclosed brackets.
 // - A form feed, which Python allows in indentation, becomes a space; lezer rejects it.
 // - A float written with a trailing dot (`5.`, `24.*3600.`) gets a `0` for its dot; lezer reads
 //   `5.` as the start of an attribute access. The value is still decoded from the original text.
 export const MAX_NESTING = 200;
 
+/** A bracket problem found while scanning, worded as CPython words it. */
+export interface BracketIssue {
+  at: number;
+  message: string;
+}
+
 export interface Prepared {
   text: string;
-  /** Offset of the first bracket past the nesting limit, or -1. */
-  tooDeepAt: number;
+  /**
+   * Bracket problems: the first of nesting past the limit, a closer that matches nothing or the
+   * wrong opener; then every opener never closed (at most 10). Lezer reports these where it
+   * notices them, often lines later; these point at the bracket itself.
+   */
+  bracketIssues: BracketIssue[];
 }
+
+const MAX_UNCLOSED_REPORTED = 10;
+
+const CLOSER_OF: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
 /** End offset of the string literal whose opening quote is at `i`. */
 function stringEnd(text: string, i: number): number {
@@ -38,10 +53,19 @@ function isWord(code: number): boolean {
   return isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
+function lineOf(text: string, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
+  return line;
+}
+
 export function prepareForLezer(text: string): Prepared {
   const edits: Array<[number, string]> = [];
-  let tooDeepAt = -1;
-  let depth = 0;
+  let issue: BracketIssue | null = null;
+  const open: number[] = []; // offsets of the brackets not yet closed
   for (let i = 0; i < text.length; ) {
     const c = text[i]!;
     if (c === '#') {
@@ -60,18 +84,25 @@ export function prepareForLezer(text: string): Prepared {
     } else {
       if (c === '\f') edits.push([i, ' ']);
       else if (c === '(' || c === '[' || c === '{') {
-        if (++depth > MAX_NESTING) {
+        open.push(i);
+        if (open.length > MAX_NESTING) {
           edits.push([i, ' ']);
-          if (tooDeepAt < 0) tooDeepAt = i;
+          issue ??= { at: i, message: `too many nested brackets: Python allows at most ${MAX_NESTING} levels` };
         }
       } else if (c === ')' || c === ']' || c === '}') {
-        if (depth > MAX_NESTING) edits.push([i, ' ']);
-        depth = Math.max(0, depth - 1);
+        if (open.length > MAX_NESTING) edits.push([i, ' ']);
+        const opener = open.pop();
+        if (opener === undefined) issue ??= { at: i, message: `unmatched '${c}'` };
+        else if (CLOSER_OF[text[opener]!] !== c) {
+          issue ??= { at: i, message: `closing bracket '${c}' does not match the '${text[opener]}' opened on line ${lineOf(text, opener)}` };
+        }
       }
       i++;
     }
   }
-  if (edits.length === 0) return { text, tooDeepAt };
+  const bracketIssues = issue ? [issue] : [];
+  for (const at of open.slice(0, MAX_UNCLOSED_REPORTED)) bracketIssues.push({ at, message: `'${text[at]}' was never closed` });
+  if (edits.length === 0) return { text, bracketIssues };
   const parts: string[] = [];
   let from = 0;
   for (const [at, ch] of edits) {
@@ -79,5 +110,5 @@ export function prepareForLezer(text: string): Prepared {
     from = at + 1;
   }
   parts.push(text.slice(from));
-  return { text: parts.join(''), tooDeepAt };
+  return { text: parts.join(''), bracketIssues };
 }

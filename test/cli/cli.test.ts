@@ -149,7 +149,7 @@ describe('CLI (dist/cli.js)', function () {
       const r = await poet(['functions', file]);
       assert.equal(r.code, 1);
       assert.deepEqual(jsonLines(r.stdout).map((f) => f.name), ['good', 'bad']);
-      assert.match(r.stderr, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:5:5: `));
+      assert.equal(r.stderr, `${file}:4:8: '(' was never closed\n${file}:5:5: expected a type annotation before "return"\n`);
     });
 
     it('prints nothing for a file without functions, including an empty one', async () => {

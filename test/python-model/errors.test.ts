@@ -8,11 +8,9 @@ describe('Python model: syntax errors', () => {
     const parsed = parsePython(text);
     assert.deepEqual(parsed.functions.map((f) => f.name), ['ok1', 'broken', 'ok2']);
     assert.deepEqual(only(parsed, 'ok2').decorators[0]!.kwargs, { retries: 2 });
-    assert.equal(parsed.errors.length, 1);
-    const e = parsed.errors[0]!;
-    assert.equal(e.line, 5);
-    assert.equal(e.column, 5);
-    assert.match(e.message, /type annotation/);
+    assert.deepEqual(parsed.errors.map((e) => [e.line, e.column]), [[4, 11], [5, 5]]);
+    assert.equal(parsed.errors[0]!.message, "'(' was never closed");
+    assert.match(parsed.errors[1]!.message, /type annotation/);
     assertRangesConsistent(text, parsed);
   });
 
@@ -25,6 +23,7 @@ describe('Python model: syntax errors', () => {
       ['m', [], ['K']],
     ]);
     assert.deepEqual(parsed.errors.map((e) => [e.line, e.column, e.message]), [
+      [1, 11, "'(' was never closed"],
       [3, 1, 'expected a type annotation before "@poet(domain="comput…"'],
     ]);
     assertRangesConsistent(text, parsed);
@@ -58,7 +57,8 @@ describe('Python model: syntax errors', () => {
       ['stamp', ['Account', 'Audit'], ['staticmethod']],
       ['top', [], ['poet']],
     ]);
-    assert.deepEqual(parsed.errors.map((e) => e.line), [4, 10]);
+    assert.deepEqual(parsed.errors.map((e) => e.line), [2, 4, 9, 10]);
+    assert.deepEqual(parsed.errors.filter((e) => e.message === "'(' was never closed").map((e) => [e.line, e.column]), [[2, 17], [9, 16]]);
     assertRangesConsistent(text, parsed);
     assert.equal(only(parsed, 'withdraw').source, 'def withdraw(self, amount: float,');
   });
@@ -94,16 +94,29 @@ describe('Python model: syntax errors', () => {
   });
 
   it('reports stray tokens with what they are', () => {
-    const parsed = parsePython('def f(a)):\n    pass\n');
-    assert.ok(parsed.errors.length >= 1);
-    assert.equal(parsed.errors[0]!.line, 1);
-    assert.match(parsed.errors[0]!.message, /unexpected/);
+    const parsed = parsePython('def f(a)):\n    pass\nx = 1 2\n');
+    assert.deepEqual(parsed.errors.map((e) => [e.line, e.column, e.message]), [
+      [1, 9, "unmatched ')'"],
+      [3, 7, 'syntax error: unexpected "2"'],
+    ]);
   });
 
   it('reports an unclosed bracket at the end of the file', () => {
     const parsed = parsePython('def f():\n    return [1, 2\n');
-    assert.equal(parsed.errors.length, 1);
-    assert.match(parsed.errors[0]!.message, /the end of the file|end of file/);
+    assert.deepEqual(parsed.errors.map((e) => [e.line, e.column, e.message]), [
+      [2, 12, "'[' was never closed"],
+      [3, 1, 'unclosed bracket: expected an item or a closing bracket before the end of the file'],
+    ]);
+  });
+
+  it('reports unmatched and mismatched closing brackets where they are', () => {
+    assert.deepEqual(parsePython('x = 1)\n').errors[0], { line: 1, column: 6, end_line: 1, end_column: 7, message: "unmatched ')'" });
+    const mismatch = parsePython('x = (1,\n     2]\n');
+    assert.deepEqual([mismatch.errors[0]!.line, mismatch.errors[0]!.column, mismatch.errors[0]!.message], [
+      2, 7, "closing bracket ']' does not match the '(' opened on line 1",
+    ]);
+    const quoted = 's = "(" + \'[\' + """{"""  # (\nt = f"{x}"\n';
+    assert.deepEqual(parsePython(quoted).errors, [], 'brackets in strings and comments are not brackets');
   });
 });
 
