@@ -142,6 +142,34 @@ describe('generated Python: Operate and Enforce', function () {
     assert.match(String(r!.message), /result 'not a number': expected float, got str/);
   });
 
+  it('enhances coroutine functions: results, retries and a timeout that really cancels', async () => {
+    const text = `import asyncio
+
+CALLS = []
+
+
+async def fetch_async(x: int, delay: float = 0.0) -> int:
+    CALLS.append(x)
+    await asyncio.sleep(delay)
+    if len(CALLS) < 2:
+        raise ConnectionError("first call fails")
+    return x + 1
+`;
+    const { ws } = await setup('aio.py', text, { retries: 1, timeout: 0.2, ...fast });
+    const out = lines(await python(ws, enhancedScript('fetch_async', 'v1', [
+      'import asyncio, inspect',
+      'out(inspect.iscoroutinefunction(e.fetch_async))',
+      'out(asyncio.run(e.fetch_async(1)))',
+      'async def slow():',
+      '    try:',
+      '        await e.fetch_async(2, 5.0)',
+      '    except Exception as x:',
+      '        return type(x).__name__',
+      'out(asyncio.run(slow()))',
+    ].join('\n')))) as unknown[];
+    assert.deepEqual(out, [true, 2, 'TimeoutError']);
+  });
+
   it('works for code given without a file (the original is embedded)', async () => {
     const ws = tempWorkspace();
     const text = 'def twice(x: int) -> int:\n    return x * 2\n';

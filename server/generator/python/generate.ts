@@ -1,6 +1,7 @@
 // enhanced.py: an importable, standard-library-only module that defines the function under its
 // original name and signature and runs Perceive → Operate → Enforce around the original, which
 // it takes from the original module (so names the body uses resolve there).
+import { PoetError } from '../../../shared/contract/errors';
 import type { FunctionModel } from '../../../shared/source/model';
 import { functionTextHash } from '../../../shared/source/hash';
 import { GENERATOR_VERSION, headerLines, operateConfig, phasesSummary, planFor } from '../common';
@@ -11,8 +12,20 @@ import { pyLit } from './literal';
 import { PYTHON_RUNTIME } from './runtime';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Defaults that are safe to repeat in the enhanced signature (immutable literals). */
-const SAFE_DEFAULT = /^(?:[-+]?(?:\d[\d_]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+)|None|True|False|'[^'\\\n]*'|"[^"\\\n]*")$/;
+/** Immutable literals: safe to repeat in the enhanced signature. */
+const SAFE_ATOM = /^(?:[-+]?(?:\d[\d_]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+)|None|True|False|'[^'\\\n]*'|"[^"\\\n]*")$/;
+/** An atom, or a flat tuple of atoms such as `(0.0, 0.0)`. */
+const SAFE_DEFAULT = {
+  test(text: string): boolean {
+    const t = text.trim();
+    if (SAFE_ATOM.test(t)) return true;
+    if (!t.startsWith('(') || !t.endsWith(')')) return false;
+    if (t.slice(1, -1).trim() === '') return true;
+    const items = t.slice(1, -1).split(',').map((x) => x.trim());
+    if (items.length > 1 && items[items.length - 1] === '') items.pop();
+    return items.every((x) => SAFE_ATOM.test(x)) && (items.length !== 1 || /,\s*\)$/.test(t));
+  },
+};
 
 /** `pkg/mod.py` → `pkg.mod`; `pkg/__init__.py` → `pkg`; null when not importable by name. */
 export function moduleNameOf(sourceFile: string | null): string | null {
@@ -69,8 +82,9 @@ function embeddedOriginal(fn: FunctionModel, newName: string): string {
 
 export function generatePython(req: GenerateRequest, extra?: RuleSet): GenerateResult {
   const { fn, config } = req;
-  if (fn.kind === 'async def') {
-    throw new Error('async functions are not supported by the Python generator yet');
+  const isAsync = fn.kind === 'async def';
+  if (fn.parents.length) {
+    throw new PoetError('invalid_request', `POET enhances module-level Python functions; "${fn.name}" is inside ${fn.parents.join('.')}.`);
   }
   const plan = planFor(req, extra);
   const params = plan.params;
@@ -179,7 +193,7 @@ export function generatePython(req: GenerateRequest, extra?: RuleSet): GenerateR
   L.push('');
   // The enhanced function itself.
   const rt = fn.return_type !== null ? ` -> ${fn.return_type}` : '';
-  L.push(`def ${fn.name}(${signature(params, fn)})${rt}:`);
+  L.push(`${isAsync ? 'async ' : ''}def ${fn.name}(${signature(params, fn)})${rt}:`);
   if (fn.docstring) L.push(`    ${fn.docstring}`);
   L.push('    original = _poet_original()');
   const named = params.filter((p) => p.kind !== 'varargs' && p.kind !== 'varkw');
@@ -201,17 +215,19 @@ export function generatePython(req: GenerateRequest, extra?: RuleSet): GenerateR
   for (const p of named) L.push(`        ${p.name} = _perceive(${pyLit(p.name)}, ${p.name}, _PERCEIVE[${pyLit(p.name)}])`);
   L.push(`        # ---- Operate: call the original; ${config.retries} retries, ${config.timeout}s per attempt, total ${config.total_timeout === null ? 'unbounded' : `${config.total_timeout}s`}, fallback ${config.fallback} ----`);
   const call = `original(${callArgs(params)})`;
+  // Coroutine functions: each attempt is a fresh coroutine awaited under asyncio.wait_for.
+  const operate = isAsync ? `await _operate_async(lambda: ${call}, _OPERATE, _FUNCTION, log)` : `_operate(lambda: ${call}, _OPERATE, _FUNCTION, log)`;
   if (config.fallback === 'original') {
     L.push('        try:');
-    L.push(`            result = _operate(lambda: ${call}, _OPERATE, _FUNCTION, log)`);
+    L.push(`            result = ${operate}`);
     L.push('        except (OperateError, Exception) as e:');
     L.push('            if isinstance(e, (PerceiveError, EnforceError)):');
     L.push('                raise');
     L.push('            # fallback="original": one plain call of the unenhanced function, with the caller\'s arguments.');
     L.push('            fallback_used = True');
-    L.push(`            result = original(${params.map((p) => (p.kind === 'varargs' ? `*inputs[${pyLit('*' + p.name)}]` : p.kind === 'varkw' ? `**inputs[${pyLit('**' + p.name)}]` : p.kind === 'kwonly' ? `${p.name}=inputs[${pyLit(p.name)}]` : `inputs[${pyLit(p.name)}]`)).join(', ')})`);
+    L.push(`            result = ${isAsync ? 'await ' : ''}original(${params.map((p) => (p.kind === 'varargs' ? `*inputs[${pyLit('*' + p.name)}]` : p.kind === 'varkw' ? `**inputs[${pyLit('**' + p.name)}]` : p.kind === 'kwonly' ? `${p.name}=inputs[${pyLit(p.name)}]` : `inputs[${pyLit(p.name)}]`)).join(', ')})`);
   } else {
-    L.push(`        result = _operate(lambda: ${call}, _OPERATE, _FUNCTION, log)`);
+    L.push(`        result = ${operate}`);
   }
   L.push('        # ---- Enforce: check the result against the return annotation and the output rules ----');
   L.push('        result = _enforce(result, _ENFORCE)');

@@ -3,6 +3,7 @@
 // installed; it interprets the plan literals the generator writes (`_PERCEIVE`, `_ENFORCE`).
 // Kept byte-stable: the same text in every generated file.
 export const PYTHON_RUNTIME = String.raw`# ===================== POET runtime (standard library only) =====================
+import asyncio as _asyncio
 import builtins as _builtins
 import contextvars as _contextvars
 import datetime as _datetime
@@ -60,7 +61,12 @@ class EnforceError(PoetError, ValueError):
 # Deterministic errors: retrying gives the same answer, so they are raised at once.
 _NOT_TRANSIENT = (PoetError, TypeError, ValueError, KeyError, IndexError, AttributeError,
                   NameError, ZeroDivisionError, AssertionError, NotImplementedError, RecursionError)
-_MISSING = object()
+class _Missing:
+    def __repr__(self):
+        return "<the original's default>"
+
+
+_MISSING = _Missing()
 _CREDIT_WORDS = {"exceptional": 800, "excellent": 780, "very good": 740, "good": 720,
                  "fair": 650, "average": 650, "poor": 580, "bad": 560, "very poor": 520}
 _NUMBER_RE = _re.compile(r"^\s*([-+]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
@@ -356,6 +362,59 @@ def _operate(call, cfg, name, log):
             if total is not None:
                 delay = min(delay, max(0.0, total - (_time.monotonic() - start)))
             _time.sleep(max(0.0, delay))
+    attempts = cfg["retries"] + 1
+    if isinstance(last, TimeoutError):
+        if attempts == 1:
+            raise last
+        raise TimeoutError("%s: all %d attempts timed out (timeout %ss)" % (name, attempts, cfg["timeout"]), attempts=attempts) from last
+    if attempts == 1:
+        last.poet_phase = "operate"
+        raise last
+    raise RetryExhaustedError("%s: %d attempts failed; last error: %s: %s" % (name, attempts, type(last).__name__, last),
+                              attempts=attempts) from last
+
+
+async def _operate_async(make, cfg, name, log):
+    """_operate for coroutine functions: asyncio.wait_for cancels a timed-out attempt for real."""
+    loop_time = _time.monotonic
+    start = loop_time()
+    total = cfg["total_timeout"]
+    last = None
+    for attempt in range(cfg["retries"] + 1):
+        per = cfg["timeout"]
+        if total is not None:
+            left = total - (loop_time() - start)
+            if left <= 0:
+                raise TimeoutError("%s: total_timeout of %ss exceeded after %d attempt(s)" % (name, total, attempt),
+                                   attempts=attempt) from last
+            per = min(per, left)
+        t0 = loop_time()
+        try:
+            value = await _asyncio.wait_for(make(), per)
+        except _asyncio.TimeoutError:
+            log.append({"duration_ms": (loop_time() - t0) * 1000.0, "outcome": "timeout"})
+            last = TimeoutError("%s: attempt %d timed out after %.3gs" % (name, attempt + 1, per), attempts=attempt + 1)
+            if total is not None and loop_time() - start >= total:
+                raise TimeoutError("%s: total_timeout of %ss exceeded after %d attempt(s)" % (name, total, attempt + 1),
+                                   attempts=attempt + 1) from None
+        except _NOT_TRANSIENT as e:
+            log.append({"duration_ms": (loop_time() - t0) * 1000.0, "outcome": "error", "error_type": type(e).__name__})
+            if not isinstance(e, PoetError):
+                e.poet_phase = "operate"
+            raise
+        except Exception as e:
+            log.append({"duration_ms": (loop_time() - t0) * 1000.0, "outcome": "error", "error_type": type(e).__name__})
+            last = e
+        else:
+            log.append({"duration_ms": (loop_time() - t0) * 1000.0, "outcome": "ok"})
+            return value
+        if attempt < cfg["retries"]:
+            b = cfg["backoff"]
+            delay = min(b["max_s"], b["initial_s"] * b["multiplier"] ** attempt)
+            delay *= 1 + b["jitter"] * (2 * _random.random() - 1)
+            if total is not None:
+                delay = min(delay, max(0.0, total - (loop_time() - start)))
+            await _asyncio.sleep(max(0.0, delay))
     attempts = cfg["retries"] + 1
     if isinstance(last, TimeoutError):
         if attempts == 1:
