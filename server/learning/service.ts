@@ -29,8 +29,10 @@ import { LearningRecords } from './records';
 import { ServiceMetricsCollector } from './service-metrics';
 import { mean } from './stats';
 import { domainLearning, type LearnableParamInfo } from './domain-learners';
-import { train, type TrainableConfig } from './train';
-import { learnableParams } from '../generator/domains/index';
+import { ruleKey, train, type LearnedRules, type TrainableConfig } from './train';
+import { learnableParams, userDomainPath } from '../generator/domains/index';
+
+const LEARNED_DOMAIN_RE = /^learned_[A-Za-z0-9_]+$/;
 
 export interface LearningOptions {
   /** Overrides the POET_LLM_* environment (tests pass a local endpoint, or null to disable). */
@@ -292,7 +294,8 @@ export class LearningService {
     const domain = typeof meta.domain === 'string' ? meta.domain : null;
     const learnable = domain ? (this.options.learnableParams ?? learnableParams)(domain, this.deps.workspace) : [];
     const { learners, bounds } = domainLearning(learnable);
-    const proposal = train({ version: current, config, records, feedback, settings, domainLearners: learners, bounds });
+    const inForce = domain ? await this.learnedDomain(domain) : null;
+    const proposal = train({ version: current, config, records, feedback, settings, domainLearners: learners, bounds, currentRules: inForce?.rules ?? null });
 
     this.sinceTrain.set(key, 0);
     this.lastTrainAt.set(key, Date.now());
@@ -323,6 +326,12 @@ export class LearningService {
       note = ` Not promoted: current is ${current}, not the newest ${latest} (rolled back or pinned), so auto-train leaves it alone.`;
     }
     const { domain_params, ...core } = proposal.config;
+    if (proposal.learnedRules && ruleKey(proposal.learnedRules) !== ruleKey(inForce?.rules)) {
+      // New learned rules take effect through a user domain extending the function's domain.
+      // A fresh name per Train keeps older versions' domains (and source hashes) intact.
+      core.domain = await this.writeLearnedDomain(key, current, inForce ? inForce.extends : domain, proposal.learnedRules);
+      note += ` Learned rules apply through domain "${core.domain}" (${userDomainPath(core.domain as string)}).`;
+    }
     const res = await this.deps.pipeline.enhance({
       code: meta.original_source,
       language: meta.language,
@@ -352,12 +361,37 @@ export class LearningService {
       ...base,
       message: proposal.message + note + (promoted ? ` ${res.version} is now current.` : ` ${res.version} created; promote it with PUT /poet/functions/${key}/current.`),
       new_version: res.version,
+      learned_config: { ...core, domain_params: domain_params ?? {} },
       current_version: (await store.readCurrent(key)) ?? current,
       promoted,
     };
     this.metrics.training(out.status, trigger);
     this.deps.logger.info({ key, base: current, version: res.version, promoted, changes: proposal.changes.length, trigger }, 'trained');
     return out;
+  }
+
+  /** A domain Train wrote earlier (`learned_*`): the rules in it and what it extends. */
+  private async learnedDomain(domain: string): Promise<{ rules: LearnedRules; extends: string | null } | null> {
+    if (!LEARNED_DOMAIN_RE.test(domain)) return null;
+    const file = await this.deps.store.readJsonFile<{ extends?: string; inputs?: LearnedRules['inputs']; outputs?: LearnedRules['outputs'] }>(
+      join(this.deps.paths.root, 'domains', `${domain}.json`),
+    );
+    if (!file) return null;
+    return { rules: { inputs: file.inputs ?? [], outputs: file.outputs ?? [] }, extends: file.extends ?? null };
+  }
+
+  private async writeLearnedDomain(key: string, base: string, parent: string | null, rules: LearnedRules): Promise<string> {
+    const name = `learned_${key.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60)}_${base}_${Date.now().toString(36)}`;
+    const fnName = key.split('.').pop()!;
+    const file = {
+      description: `Rules Train learned for ${key} from the executions of ${base}${parent ? `, on top of ${parent}` : ''}.`,
+      ...(parent ? { extends: parent } : {}),
+      inputs: rules.inputs,
+      // Output rules are scoped to this function, in case the domain is reused.
+      outputs: rules.outputs.map((r) => ({ ...r, functions: [fnName] })),
+    };
+    await this.deps.store.writeJson(join(this.deps.paths.root, 'domains', `${name}.json`), file);
+    return name;
   }
 
   // ------------------------------------------------------------ metrics

@@ -35,6 +35,8 @@ export interface TrainInput {
   feedback: FeedbackRecord[];
   settings: LearningSettings;
   domainLearners?: DomainLearner[];
+  /** Rules learned by an earlier Train and in force in this version (to tell whether they changed). */
+  currentRules?: LearnedRules | null;
   /** The domain's bounds on core parameters (e.g. timeout 1–120 s for financial_services). */
   bounds?: { timeout?: { min: number; max: number }; retries?: { min: number; max: number } };
 }
@@ -59,11 +61,22 @@ export interface TrainProposal {
   /** What was weighed, for the docs/bench and for curious users. */
   candidates: TimeoutCandidate[];
   /**
-   * Opt-in Perceive ranges / Enforce thresholds, in the generator's rule language. They are
-   * proposals recorded in metadata.json (`learned_rules`): rules come from domains, and
-   * applying them is a reviewed step (see docs/learning.md).
+   * Opt-in Perceive ranges / Enforce thresholds, in the generator's rule language. The service
+   * applies them through a user domain that extends the function's domain.
    */
-  learnedRules: { inputs: LearnedRule[]; outputs: LearnedRule[] } | null;
+  learnedRules: LearnedRules | null;
+}
+
+export interface LearnedRules {
+  inputs: LearnedRule[];
+  outputs: LearnedRule[];
+}
+
+/** The parts of learned rules that matter when comparing two sets (not their descriptions). */
+export function ruleKey(r: LearnedRules | null | undefined): string {
+  if (!r) return 'null';
+  const strip = (x: LearnedRule) => ({ params: x.params ?? null, field: x.field ?? null, min: x.min, max: x.max });
+  return JSON.stringify({ inputs: r.inputs.map(strip), outputs: r.outputs.map(strip) });
 }
 
 export interface LearnedRule {
@@ -475,9 +488,11 @@ export function train(input: TrainInput): TrainProposal {
   const fb = input.feedback.length ? ` Feedback: ${input.feedback.length} records, mean score ${roundNice(meanScore ?? 0)}.` : '';
   const summary = `${o.calls} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${o.attempts} attempts, ${o.timeouts} timeouts).`;
   const note = inputNote ? ` Timeout: ${inputNote.slice(2)}.` : '';
-  const proposed = proposals.length ? ` Proposed rules (recorded, not applied): ${proposals.map((p) => p.param).join(', ')}.` : '';
+  // Learned rules count as a change only when they differ from the ones in force.
+  if (learnedRules && ruleKey(learnedRules) !== ruleKey(input.currentRules)) changes.push(...proposals);
+  else learnedRules = input.currentRules ?? null;
   if (!changes.length) {
-    return { ...base, candidates, learnedRules, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${note}${fb}${proposed}`, changes: proposals };
+    return { ...base, candidates, learnedRules, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${note}${fb}`, changes };
   }
-  return { evidence, candidates, learnedRules, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${note}${fb}${proposed}`, changes: [...changes, ...proposals] };
+  return { evidence, candidates, learnedRules, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${note}${fb}`, changes };
 }

@@ -1,5 +1,6 @@
 // The learning endpoints over real HTTP on 127.0.0.1, in temporary workspaces.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
@@ -275,6 +276,39 @@ describe('learning API: train and promotion', function () {
     assert.equal(v2.body.metadata.config.timeout, timeout.to);
     // The generated code carries the learned values.
     assert.match(v2.body.enhanced_code, new RegExp(String(timeout.to).replace('.', '\\.')));
+  });
+
+  it('applies opt-in Perceive ranges through a learned domain: the trained code rejects out-of-range inputs', async () => {
+    for (let i = 0; i < 40; i++) await post(t, { inputs: { a: i, b: 2 }, output: i + 2, duration_ms: 100 + i });
+    const r = await t.call('POST', '/poet/functions/add/train', { json: { settings: { learn_perceive_ranges: true } } });
+    const body = TrainResponseSchema.parse(r.body);
+    assert.equal(body.status, 'trained', body.message);
+    const range = body.changes.find((c) => c.param === 'perceive.a')!;
+    assert.deepEqual(range.to, { min: -3.9, max: 43 });
+    const domain = body.learned_config!.domain as string;
+    assert.match(domain, /^learned_add_v1_[a-z0-9]+$/);
+    const file = JSON.parse(await readFile(join(t.ws, '.dana', 'poet', 'domains', `${domain}.json`), 'utf8'));
+    assert.deepEqual(file.inputs.map((x: { params: string[]; min: number; max: number }) => [x.params, x.min, x.max]), [[['a'], -3.9, 43], [['b'], 2, 2]]);
+    const v2 = await t.call('GET', `/poet/functions/add/versions/${body.new_version}`);
+    assert.equal(v2.body.metadata.config.domain, domain);
+    // Run the trained code: in range passes, out of range is rejected by Perceive.
+    const py = [
+      'import importlib.util, json, sys',
+      'spec = importlib.util.spec_from_file_location("m", sys.argv[1]); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+      'out = {"ok": m.add(5, 2)}',
+      'try:\n    m.add(1000, 2)\n    out["rejected"] = None\nexcept m.PerceiveError as e:\n    out["rejected"] = str(e)',
+      'print(json.dumps(out))',
+    ].join('\n');
+    const run = spawnSync('python3', ['-c', py, join(t.ws, '.dana', 'poet', 'functions', 'add', body.new_version!, 'enhanced.py')], { encoding: 'utf8', env: { ...process.env, POET_API_URL: '' } });
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.ok, 7);
+    assert.match(out.rejected, /'a' = 1000/);
+    // Training the trained version on the same kind of data keeps its rules (no change from them).
+    for (let i = 0; i < 40; i++) await post(t, { version: body.new_version!, inputs: { a: i, b: 2 }, output: i + 2, duration_ms: 100 + i });
+    const again = await t.call('POST', '/poet/functions/add/train', { json: { dry_run: true, settings: { learn_perceive_ranges: true } } });
+    assert.equal(again.body.evidence.executions, 40);
+    assert.ok(!again.body.changes.some((c: { param: string }) => c.param.startsWith('perceive.')), JSON.stringify(again.body.changes));
   });
 
   it('dry_run reports the changes without creating a version', async () => {
