@@ -147,7 +147,7 @@ describe('learning: Train on synthetic executions', () => {
     assert.ok(check.success >= 0.99, `success ${check.success}`);
   });
 
-  it('learns Perceive ranges and Enforce thresholds only when asked, as proposed rules', () => {
+  it('learns Perceive ranges and Enforce thresholds only when asked, as rules', () => {
     const recs = records(100, (i) => ({ ok: true, duration_s: 0.1, inputs: { amount: 100 + i, label: 'x' }, output: { total: 2 * i } }));
     const fb = recs.slice(0, 50).map((r, i) => feedbackFor(r, 'up', i));
     const off = train({ version: 'v1', config: cfg(), records: recs, feedback: fb, settings: settings() });
