@@ -3,7 +3,7 @@
 // ranges and exact source.
 import type { SyntaxNode } from '@lezer/common';
 import type { DecoratorArg, DecoratorModel, FunctionModel, LiteralValue, ParamModel, Range } from '../source/model';
-import { evaluateLiteral } from './literals';
+import { evaluateLiteral, setKey } from './literals';
 import { indentWidth, lineStartOf, type Source } from './positions';
 
 function rangeOf(src: Source, from: number, to: number): Range {
@@ -133,10 +133,7 @@ function decorator(src: Source, node: SyntaxNode): DecoratorModel {
           ? decoratorArg(src, value)
           : { source: '', literal: false, range: rangeOf(src, nodes[1]!.to, nodes[1]!.to) };
         keywords.push({ ...arg, name: kw, nameRange: rangeOf(src, nodes[0]!.from, nodes[0]!.to) });
-        if (arg.literal) {
-          // defineProperty: a keyword named __proto__ must stay an ordinary key.
-          Object.defineProperty(kwargs, kw, { value: arg.value, enumerable: true, writable: true, configurable: true });
-        }
+        if (arg.literal) setKey(kwargs, kw, arg.value!);
       } else {
         positional.push(decoratorArg(src, nodes));
       }

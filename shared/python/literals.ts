@@ -83,6 +83,12 @@ export function decodeNumberLiteral(token: string): number | null {
   return Number.isSafeInteger(v) ? v : null;
 }
 
+/** `obj[key] = value`, except that a key "__proto__" stays an own, plain key. */
+export function setKey(obj: Record<string, LiteralValue>, key: string, value: LiteralValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
+
 /** Children of a bracketed node, grouped by top-level commas, brackets and comments dropped. */
 export function commaGroups(node: SyntaxNode): SyntaxNode[][] {
   const groups: SyntaxNode[][] = [];
@@ -164,8 +170,7 @@ export function evaluateLiteral(node: SyntaxNode, text: string, depth = 0): Eval
         if (!k.ok || typeof k.value !== 'string') return NOT_LITERAL;
         const v = evaluateLiteral(g[2]!, text, depth + 1);
         if (!v.ok) return NOT_LITERAL;
-        // defineProperty so that a key like "__proto__" stays a plain key.
-        Object.defineProperty(out, k.value, { value: v.value, enumerable: true, writable: true, configurable: true });
+        setKey(out, k.value, v.value);
       }
       return { ok: true, value: out };
     }

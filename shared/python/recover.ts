@@ -127,7 +127,8 @@ function placeholder(text: string, from: number, to: number): string {
 export function recover(text: string): Recovered {
   let tree = parser.parse(text);
   const cuts: Cut[] = [];
-  const budget = errorCount(tree, MAX_ERRORS) > MAX_ERRORS ? 0 : Math.min(MAX_CUTS, Math.floor(MAX_REPARSED_CHARS / Math.max(1, text.length)));
+  const errors = errorCount(tree, MAX_ERRORS);
+  const budget = errors === 0 || errors > MAX_ERRORS ? 0 : Math.min(MAX_CUTS, Math.floor(MAX_REPARSED_CHARS / Math.max(1, text.length)));
   while (cuts.length < budget) {
     const cut = findCut(tree, text);
     if (!cut) break;
