@@ -169,6 +169,8 @@ export class EnhancePipeline {
         );
       }
 
+      // Code sent without a file continues the history of the file it already has.
+      const recordedFile = sourceFile ?? index?.source_file ?? null;
       const versions = await this.store.listVersions(key);
       const parentVersion = (await this.store.readCurrent(key)) ?? versions[versions.length - 1] ?? null;
       const parent = parentVersion ? await this.store.readMetadata(key, parentVersion) : undefined;
@@ -179,7 +181,7 @@ export class EnhancePipeline {
         ? { reason: input.reason, detail: undefined }
         : this.reasonFor(parent, fnHash, config, generator, input.force ?? false, domainPrint);
 
-      const result = await generator.generate({ fn, fileText: input.code, sourceFile, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
+      const result = await generator.generate({ fn, fileText: input.code, sourceFile: recordedFile, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
       const vdir = this.store.versionDir(key, version);
       const ext = language === 'python' ? 'py' : 'na';
       const fileNames = [result.fileName, ...(result.trainCode !== null ? [`train.${ext}`] : []), 'metadata.json'];
@@ -189,7 +191,7 @@ export class EnhancePipeline {
         key,
         version,
         language,
-        source_file: sourceFile,
+        source_file: recordedFile,
         source_hash: hash,
         function_hash: fnHash,
         config: config as unknown as Record<string, unknown>,

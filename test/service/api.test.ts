@@ -287,6 +287,11 @@ describe('service endpoints', () => {
       ['reports.summary.total', 'total', 'reports/summary.py'],
       ['total', 'total', 'billing/invoice.py'],
     ]);
+    // Code without a file continues the history it names and keeps its file.
+    const noFile = await transpile({ code: pyFunction('total', 2), language: 'python' });
+    assert.equal(noFile.status, 200, noFile.text);
+    assert.equal(noFile.body.source_file, 'billing/invoice.py');
+    expectError(await transpile({ code: pyFunction('total', 3), language: 'python', context: { file: 'reports/summary.py' } }), 409, 'conflict');
     // A key that already holds another function's history is a conflict too.
     expectError(await transpile({ code: pyFunction('other'), language: 'python', key: 'total' }), 409, 'conflict');
   });
