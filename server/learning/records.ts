@@ -45,7 +45,7 @@ export class LearningRecords {
         version: req.version,
         inputs: inputs.value,
         inputs_truncation: inputs.truncation,
-        context: req.context ?? null,
+        context: boundedContext(req.context, valueLimit),
         started_at: new Date(req.started_at).toISOString(),
         recorded_at: new Date().toISOString(),
       },
@@ -132,7 +132,9 @@ export class LearningRecords {
    * for two records in one millisecond (counter), and across processes (existence check
    * while holding the cross-process lock).
    */
-  async addFeedback(rec: Omit<FeedbackRecord, 'feedback_id' | 'timestamp' | 'created_at'>): Promise<FeedbackRecord> {
+  async addFeedback(rec: Omit<FeedbackRecord, 'feedback_id' | 'timestamp' | 'created_at'>, valueLimit?: number): Promise<FeedbackRecord> {
+    // The analysis saw the whole value; the stored copy is bounded like inputs and outputs.
+    rec = { ...rec, raw_feedback: truncateValue(rec.raw_feedback, valueLimit).value };
     const dir = this.store.feedbackDir(rec.function_name);
     return this.store.withFunctionLock(rec.function_name, async () => {
       await mkdirDurable(dir);
@@ -176,6 +178,14 @@ export class LearningRecords {
     }
     return n;
   }
+}
+
+/** The caller's context object, bounded; a context too big even field by field becomes a note. */
+function boundedContext(ctx: Record<string, unknown> | undefined, limit?: number): Record<string, unknown> | null {
+  if (!ctx) return null;
+  const t = truncateValue(ctx, limit);
+  if (!t.truncation.truncated) return ctx;
+  return t.value && typeof t.value === 'object' && !Array.isArray(t.value) ? (t.value as Record<string, unknown>) : { truncated: String(t.value) };
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -188,7 +188,7 @@ export class LearningService {
     }
     const raw = req.feedback ?? req.feedback_payload;
     const analysis = await this.analyse(raw, { functionName: key, record });
-    const fb = await this.records.addFeedback({ execution_id: req.execution_id, function_name: key, version: record.context.version, raw_feedback: raw, analysis });
+    const fb = await this.records.addFeedback({ execution_id: req.execution_id, function_name: key, version: record.context.version, raw_feedback: raw, analysis }, this.options.valueLimitBytes);
     this.metrics.feedbackRecorded(key, analysis.sentiment);
     // The feedback is stored whatever happens next: an auto-train failure is reported, not thrown.
     const learning = await this.noteRecord(key).catch((e: unknown): LearningResult => {

@@ -90,6 +90,11 @@ describe('learning API: executions', function () {
     assert.equal(ctx.inputs.a, 1, 'small fields survive');
     assert.match(ctx.inputs.text, /^\[truncated: \d+ bytes\]$/);
     assert.equal(got.body.result.output_truncation.truncated, true);
+    const fb = await t.call('POST', '/poet/feedback', { json: { execution_id: id, feedback: { comment: `wrong ${big}` } } });
+    assert.equal(fb.status, 201);
+    assert.equal(fb.body.analysis.sentiment, 'negative', 'analysed in full');
+    const stored = (await t.call('GET', `/poet/executions/${id}`)).body.feedback[0];
+    assert.match(stored.raw_feedback.comment, /^\[truncated: \d+ bytes\]$/, 'stored bounded');
     assert.ok(JSON.stringify(got.body.result.output).length <= got.body.result.output_truncation.limit_bytes);
   });
 
