@@ -415,8 +415,10 @@ export function train(input: TrainInput): TrainProposal {
           `${chosen.label} of ${all.length} attempts was ${fmtS(chosen.timeout_s)} (${censored ? `${o.timeouts} timed out at ${fmtS(T0)}` : `p99 of successful ones ${fmtS(p99)}`}); ${timedOut}. ` +
           `Cutting the slowest ${formatPercent(1 - cdf(all, chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
           `${fmtS(chosen.est_p95_s)} vs ${fmtS(base.est_p95_s)} at ${base.label === 'current' ? `the current ${fmtS(base.timeout_s)}` : `${base.label} (${fmtS(base.timeout_s)})`}`;
+      } else if (chosen === incumbent) {
+        timeoutReason = `${timedOut}; the current timeout and retries already give the target${inputNote}`;
       } else {
-        timeoutReason = `${timedOut}; the current timeout already gives the target${inputNote}`;
+        timeoutReason = `${timedOut}; the current timeout, within bounds [${fmtS(tMin)}, ${fmtS(tMax)}]${inputNote}`;
       }
     }
   }
