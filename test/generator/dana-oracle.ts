@@ -46,16 +46,30 @@ async function main() {
       continue;
     }
     if (!calls.length) continue;
-    let out: string;
-    try {
-      out = execFileSync('/usr/bin/python3', [join(TOOLS, 'run_dana.py'), path], { stdio: 'pipe', timeout: 60_000 }).toString();
-    } catch (e) {
-      out = String((e as { stdout?: Buffer }).stdout ?? e);
-    }
+    const run = (file: string): string[] => {
+      let out: string;
+      try {
+        out = execFileSync('/usr/bin/python3', [join(TOOLS, 'run_dana.py'), file], { stdio: 'pipe', timeout: 60_000 }).toString();
+      } catch (e) {
+        out = String((e as { stdout?: Buffer }).stdout ?? e);
+      }
+      if (!out.includes('=== SUCCESS ===')) failures.push(`${c.file}:${c.fn.name}: interpreter failed on ${file}`);
+      return out.split('\n').filter((l) => l && !/WARNING|ERROR - |Location|^\s|^===/.test(l));
+    };
+    const enhanced = run(path);
+    // The same calls against the original alone (its @poet decorators removed): valid input must agree.
+    const originalPath = join(dir, `${c.fn.name}-${parsed}-original.na`);
+    writeFileSync(originalPath, danaProgram(c.text, c.all, [], caller));
+    const original = run(originalPath);
     ran++;
-    const lines = out.split('\n').filter((l) => l && !/WARNING|ERROR - |Location|^\s/.test(l));
-    console.log(`--- ${c.file}:${c.fn.name}\n${calls.map((call, i) => `  ${call} -> ${lines[i] ?? '(no output)'}`).join('\n')}\n  ${lines[lines.length - 1]}`);
-    if (!out.includes('=== SUCCESS ===')) failures.push(`${c.file}:${c.fn.name}: interpreter failed`);
+    console.log(`--- ${c.file}:${c.fn.name}`);
+    calls.forEach((call, i) => {
+      const e = enhanced[i] ?? '(no output)';
+      const o = original[i] ?? '(no output)';
+      const verdict = e === o ? 'same as original' : e.startsWith('error') ? 'rejected by POET' : o.startsWith('error') ? 'original fails; POET normalised or retried' : 'DIFFERS';
+      if (verdict === 'DIFFERS') failures.push(`${c.file}:${c.fn.name}: ${call}: enhanced ${e} vs original ${o}`);
+      console.log(`  ${call} -> ${e.slice(0, 160)}  [${verdict}; original: ${o.slice(0, 60)}]`);
+    });
   }
   console.log(`\n${parsed} generated programs accepted by Dana's grammar (+transform); ${ran} run in the interpreter; ${failures.length} failures`);
   for (const f of failures) console.log('FAIL ' + f);
