@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { SuiteResult, TestRecord } from './suite/harness';
 import { bundleSuite } from './lib/bundle';
-import { collectLogs, extensionLog, startCodeServer, type CodeServer } from './lib/codeServer';
+import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from './lib/codeServer';
 import type { VscodeEnv } from './lib/env';
 import { StepError, waitFor } from './lib/steps';
 import { launchBrowser, openFile, openWorkbench, screenshot } from './lib/workbench';
@@ -123,6 +123,8 @@ export async function runHostSuite(env: VscodeEnv, vsix: string, artifacts: stri
     if (cs) {
       await cs.stop().catch(() => undefined);
       collectLogs(cs, join(artifacts, 'host-suite-logs'));
+      removeTemp(cs.root);
     }
+    removeTemp(scratch);
   }
 }

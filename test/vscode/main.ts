@@ -9,10 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runHostSuite } from './host';
 import { ensureEnv, repoRoot, type VscodeEnv } from './lib/env';
 import { StepError } from './lib/steps';
+import { removeTemp } from './lib/codeServer';
 
 const LAYER_BUDGET_MS = 9.5 * 60_000;
 const artifacts = join(repoRoot, 'test', 'artifacts', 'vscode');
@@ -52,6 +53,10 @@ function packageExtension(): string {
   return copy;
 }
 
+function readCounts(file: string): typeof counts | undefined {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as typeof counts) : undefined;
+}
+
 function runE2e(env: VscodeEnv, vsix: string): void {
   const countsFile = join(fs.mkdtempSync(join(os.tmpdir(), 'poet-e2e-counts-')), 'counts.json');
   const r = spawnSync(
@@ -78,8 +83,9 @@ function runE2e(env: VscodeEnv, vsix: string): void {
       },
     },
   );
-  if (!fs.existsSync(countsFile)) throw new StepError('suite', `the e2e mocha run exited ${r.status ?? r.signal} without reporting results`);
-  const c = JSON.parse(fs.readFileSync(countsFile, 'utf8')) as typeof counts;
+  const c = readCounts(countsFile);
+  removeTemp(dirname(countsFile));
+  if (!c) throw new StepError('suite', `the e2e mocha run exited ${r.status ?? r.signal} without reporting results`);
   counts.passed += c.passed;
   counts.failed += c.failed;
   counts.skipped += c.skipped;
@@ -120,6 +126,7 @@ async function main(): Promise<void> {
       infraFailure('e2e', err);
     }
   }
+  if (!process.env.POET_VSIX) removeTemp(dirname(vsix));
 }
 
 const watchdog = setTimeout(() => {

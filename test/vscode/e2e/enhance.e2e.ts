@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { collectLogs, extensionLog, startCodeServer, type CodeServer } from '../lib/codeServer';
+import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from '../lib/codeServer';
 import { repoRoot, type VscodeEnv } from '../lib/env';
 import { waitFor } from '../lib/steps';
 import { launchBrowser, openFile, openWorkbench, runCommand, screenshot } from '../lib/workbench';
@@ -149,7 +149,9 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
     if (cs) {
       await cs.stop().catch(() => undefined);
       collectLogs(cs, join(artifacts, 'logs'));
+      removeTemp(cs.root);
     }
+    if (workspace) removeTemp(dirname(workspace));
   });
 
   it('1. opens a .na file; the context menu inside a decorated function offers POET: Enhance Function, and running it stores v1', async () => {

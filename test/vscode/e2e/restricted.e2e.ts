@@ -3,9 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { collectLogs, extensionLog, startCodeServer, type CodeServer } from '../lib/codeServer';
+import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from '../lib/codeServer';
 import { repoRoot, type VscodeEnv } from '../lib/env';
 import { launchBrowser, openFile, openWorkbench, runCommand, screenshot } from '../lib/workbench';
 
@@ -69,7 +69,9 @@ describe('UI end-to-end: Restricted Mode (untrusted workspace)', function () {
     if (cs) {
       await cs.stop().catch(() => undefined);
       collectLogs(cs, join(artifacts, 'logs'));
+      removeTemp(cs.root);
     }
+    if (workspace) removeTemp(dirname(workspace));
   });
 
   it('Enhance Function says the workspace must be trusted, and POET starts nothing and writes nothing', async () => {

@@ -23,6 +23,11 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
+/** Removes a run's temp dir once its logs are collected (POET_KEEP_TEMP=1 keeps it for debugging). */
+export function removeTemp(dir: string | undefined): void {
+  if (dir && process.env.POET_KEEP_TEMP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export interface StartOptions {
   env: VscodeEnv;
   vsix: string;
