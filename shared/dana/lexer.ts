@@ -50,8 +50,9 @@ function isDigit(c: number): boolean {
 
 export class Lexer {
   readonly text: string;
-  /** The text with the newline Dana's parser appends when the text lacks one. */
   private readonly src: string;
+  /** Dana's parser appends a newline when the text lacks one; this lexer imagines it at the end. */
+  private virtualNewline: boolean;
   private pos = 0;
   private depth = 0;
   private readonly indents: number[] = [0];
@@ -67,7 +68,9 @@ export class Lexer {
     this.text = text;
     this.pos = start;
     const last = text.charCodeAt(text.length - 1);
-    this.src = last === NL || last === CR ? text : text + '\n';
+    // Not `text + '\n'`: V8 would flatten that copy for every lexer (one per recovery step).
+    this.src = text;
+    this.virtualNewline = !(last === NL || last === CR);
   }
 
   /** Bracket depth after the last token returned. */
@@ -89,7 +92,7 @@ export class Lexer {
     this.pos = offset;
   }
 
-  /** The raw source (plus any appended final newline). */
+  /** The source text. */
   get source(): string {
     return this.src;
   }
@@ -112,7 +115,14 @@ export class Lexer {
       let c = s.charCodeAt(this.pos);
       while (c === 32 || c === 9 || c === 12) c = s.charCodeAt(++this.pos);
       const start = this.pos;
-      if (start >= n) return this.finish();
+      if (start >= n) {
+        if (this.virtualNewline) {
+          this.virtualNewline = false;
+          const tok = this.layout(n, n, 0);
+          if (tok) return tok;
+        }
+        return this.finish();
+      }
       if (c === NL || c === CR) {
         const tok = this.newline();
         if (tok) return tok;
@@ -185,22 +195,32 @@ export class Lexer {
       }
     }
     this.pos = j;
-    if (this.flat) return { type: 'newline', value: '', start, end: start + 1 };
-    if (this.depth > 0) return null;
+    if (j >= s.length && this.virtualNewline) {
+      // The imagined final newline ends this run: the last line is empty.
+      this.virtualNewline = false;
+      lineStart = j;
+    }
     let width = 0;
     for (let k = lineStart; k < j; k++) width += s.charCodeAt(k) === 9 ? 8 : 1;
+    return this.layout(start, j, width);
+  }
+
+  /** NEWLINE (unless inside brackets) and the INDENT/DEDENTs for a line of this width at `at`. */
+  private layout(start: number, at: number, width: number): Token | null {
+    if (this.flat) return { type: 'newline', value: '', start, end: start + 1 };
+    if (this.depth > 0) return null;
     const nl: Token = { type: 'newline', value: '', start, end: start + 1 };
     const top = this.indents[this.indents.length - 1]!;
     if (width > top) {
       this.indents.push(width);
-      this.queue.push({ type: 'indent', value: '', start: j, end: j });
+      this.queue.push({ type: 'indent', value: '', start: at, end: at });
     } else if (width < top) {
       while (width < this.indents[this.indents.length - 1]!) {
         this.indents.pop();
-        this.queue.push({ type: 'dedent', value: '', start: j, end: j });
+        this.queue.push({ type: 'dedent', value: '', start: at, end: at });
       }
       if (width !== this.indents[this.indents.length - 1]) {
-        this.queue.push(this.err('unindent does not match any outer indentation level', j, j + 1));
+        this.queue.push(this.err('unindent does not match any outer indentation level', at, at + 1));
       }
     }
     return nl;

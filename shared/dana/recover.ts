@@ -13,6 +13,9 @@ import { Parser } from './parser';
 import type { SyntaxIssue } from '../source/model';
 import type { DefSite } from './functions';
 
+/** Errors reported per file; recovery (and function extraction) goes on after that. */
+export const MAX_ERRORS = 100;
+
 export interface Recovered {
   body: A.Stmt[];
   errors: SyntaxIssue[];
@@ -38,7 +41,10 @@ export function parseWithRecovery(text: string, lines: LineIndex, onStatement?: 
     const r = new Parser(text, lines, offset).parseTopLevel(first, onStatement);
     body.push(...r.body);
     if (!r.error) break;
-    errors.push(r.error.issue);
+    if (errors.length < MAX_ERRORS) errors.push(r.error.issue);
+    else if (errors.length === MAX_ERRORS) {
+      errors.push({ line: r.error.issue.line, column: r.error.issue.column, message: `more than ${MAX_ERRORS} syntax errors; the rest are not reported` });
+    }
     const regionStart = first ? Math.min(r.stmtStart, r.error.offset) : r.stmtStart;
     first = false;
     const next = resyncPoint(text, lines, regionStart, Math.max(r.error.offset, regionStart));
@@ -176,18 +182,30 @@ export function tolerantDefs(text: string, lines: LineIndex, region: A.Loc): Def
   return out;
 }
 
-/** When even the header does not parse: the name after `def` (and `(receiver)`), nothing else. */
+/** When even the header does not parse: the name after `def` (and a `(receiver)` group), nothing else. */
 function fallbackHeader(text: string, t: Token): A.FunctionDef | null {
-  const lineEnd = text.indexOf('\n', t.start);
-  const line = text.slice(t.start, lineEnd < 0 ? text.length : lineEnd);
-  const m = /^(?:@.*?\s)?(sync\s+)?def\s+(?:\([^)]*\)\s*)?([A-Za-z_][A-Za-z0-9_]*)/.exec(line);
-  if (!m) return null;
-  const nameStart = t.start + m.index + m[0].length - m[2]!.length;
-  const defStart = t.start + line.indexOf(m[1] ? 'sync' : 'def');
-  return {
-    kind: 'def', name: m[2]!, sync: !!m[1], receiver: null, params: [], returns: null, decorators: [], body: [],
-    nameLoc: { start: nameStart, end: nameStart + m[2]!.length },
-    headerLoc: { start: defStart, end: t.start + line.length },
-    loc: { start: defStart, end: t.start + line.length },
-  };
+  const lex = new Lexer(text, t.start, true);
+  let defTok: Token | null = null;
+  let sync = false;
+  let depth = 0;
+  for (let k = 0; k < 10_000; k++) {
+    const x = lex.next();
+    if (x.type === 'eof' || (x.type === 'newline' && defTok === null && depth === 0 && sync)) return null;
+    if (x.type === 'newline') continue;
+    if (defTok === null) {
+      if (x.type === 'kw' && x.value === 'sync') sync = true;
+      else if (x.type === 'kw' && x.value === 'def') defTok = x;
+      continue;
+    }
+    if (x.type === 'op' && x.value === '(') depth++;
+    else if (x.type === 'op' && x.value === ')') depth--;
+    else if (depth === 0 && x.type === 'name') {
+      const start = sync ? t.start + Math.max(0, text.slice(t.start, defTok.start).lastIndexOf('sync')) : defTok.start;
+      return {
+        kind: 'def', name: x.value, sync, receiver: null, params: [], returns: null, decorators: [], body: [],
+        nameLoc: { start: x.start, end: x.end }, headerLoc: { start, end: x.end }, loc: { start, end: x.end },
+      };
+    } else if (depth <= 0) return null;
+  }
+  return null;
 }

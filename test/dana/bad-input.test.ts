@@ -108,6 +108,15 @@ describe('dana bad input', () => {
     assert.deepEqual(parseDana(text).errors, []);
   });
 
+  it('keeps recovering through a file with an error on most lines, capping the error list', () => {
+    const text = Array.from({ length: 30_000 }, (_, i) => (i % 3 ? `x${i} = = 1` : `def f${i}(a,):`)).join('\n');
+    const r = parseDana(text);
+    assert.equal(r.errors.length, 101);
+    assert.match(r.errors[100]!.message, /more than 100 syntax errors/);
+    assert.equal(r.functions.length, 10_000);
+    assert.equal(r.functions[9_999]!.name, 'f29997');
+  });
+
   it('reports NUL bytes and other control characters with their code point', () => {
     const r = parseDana('x = 1\u0000\n');
     assert.match(r.errors[0]!.message, /U\+0000/);
