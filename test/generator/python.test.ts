@@ -170,6 +170,12 @@ async def fetch_async(x: int, delay: float = 0.0) -> int:
     assert.deepEqual(out, [true, 2, 'TimeoutError']);
   });
 
+  it('keeps parameters whose names the wrapper could clash with (result, log, inputs, original, error)', async () => {
+    const text = 'def clash(result: int, log: str, inputs: list, original: float = 1.5, error: bool = False) -> list:\n    return [result, log, inputs, original, error]\n';
+    const { ws } = await setup('clash.py', text, { fallback: 'original' });
+    assert.deepEqual(lines(await python(ws, enhancedScript('clash', 'v1', 'err(e.clash, 1, "x", [2], error=True)'))), [{ ok: [1, 'x', [2], 1.5, true] }]);
+  });
+
   it('works for code given without a file (the original is embedded)', async () => {
     const ws = tempWorkspace();
     const text = 'def twice(x: int) -> int:\n    return x * 2\n';

@@ -195,47 +195,47 @@ export function generatePython(req: GenerateRequest, extra?: RuleSet): GenerateR
   const rt = fn.return_type !== null ? ` -> ${fn.return_type}` : '';
   L.push(`${isAsync ? 'async ' : ''}def ${fn.name}(${signature(params, fn)})${rt}:`);
   if (fn.docstring) L.push(`    ${fn.docstring}`);
-  L.push('    original = _poet_original()');
+  L.push('    _poet_fn = _poet_original()');
   const named = params.filter((p) => p.kind !== 'varargs' && p.kind !== 'varkw');
   const missing = named.filter((p) => p.default !== null && !SAFE_DEFAULT.test(p.default.trim()));
   if (missing.length) {
     L.push('    # Defaults that are expressions are taken from the original, evaluated where it was defined.');
-    L.push('    _defaults = _inspect.signature(original).parameters');
-    for (const p of missing) L.push(`    if ${p.name} is _MISSING:`, `        ${p.name} = _defaults[${pyLit(p.name)}].default`);
+    L.push('    _poet_defaults = _inspect.signature(_poet_fn).parameters');
+    for (const p of missing) L.push(`    if ${p.name} is _MISSING:`, `        ${p.name} = _poet_defaults[${pyLit(p.name)}].default`);
   }
   const inputsDict = `{${params.map((p) => `${pyLit(p.kind === 'varargs' ? `*${p.name}` : p.kind === 'varkw' ? `**${p.name}` : p.name)}: ${p.name}`).join(', ')}}`;
-  L.push(`    inputs = ${inputsDict}`);
-  L.push('    started_at = _datetime.datetime.now(_datetime.timezone.utc).isoformat()');
-  L.push('    t0 = _time.monotonic()');
-  L.push('    log = []');
-  L.push('    fallback_used = False');
+  L.push(`    _poet_inputs = ${inputsDict}`);
+  L.push('    _poet_started = _datetime.datetime.now(_datetime.timezone.utc).isoformat()');
+  L.push('    _poet_t0 = _time.monotonic()');
+  L.push('    _poet_log = []');
+  L.push('    _poet_fallback = False');
   L.push('    try:');
   L.push('        # ---- Perceive: check each argument against its annotation and the domain rules; normalise ----');
   if (!named.length) L.push('        pass');
   for (const p of named) L.push(`        ${p.name} = _perceive(${pyLit(p.name)}, ${p.name}, _PERCEIVE[${pyLit(p.name)}])`);
   L.push(`        # ---- Operate: call the original; ${config.retries} retries, ${config.timeout}s per attempt, total ${config.total_timeout === null ? 'unbounded' : `${config.total_timeout}s`}, fallback ${config.fallback} ----`);
-  const call = `original(${callArgs(params)})`;
+  const call = `_poet_fn(${callArgs(params)})`;
   // Coroutine functions: each attempt is a fresh coroutine awaited under asyncio.wait_for.
-  const operate = isAsync ? `await _operate_async(lambda: ${call}, _OPERATE, _FUNCTION, log)` : `_operate(lambda: ${call}, _OPERATE, _FUNCTION, log)`;
+  const operate = isAsync ? `await _operate_async(lambda: ${call}, _OPERATE, _FUNCTION, _poet_log)` : `_operate(lambda: ${call}, _OPERATE, _FUNCTION, _poet_log)`;
   if (config.fallback === 'original') {
     L.push('        try:');
-    L.push(`            result = ${operate}`);
-    L.push('        except (OperateError, Exception) as e:');
-    L.push('            if isinstance(e, (PerceiveError, EnforceError)):');
+    L.push(`            _poet_result = ${operate}`);
+    L.push('        except Exception as _poet_e:');
+    L.push('            if isinstance(_poet_e, (PerceiveError, EnforceError)):');
     L.push('                raise');
     L.push('            # fallback="original": one plain call of the unenhanced function, with the caller\'s arguments.');
-    L.push('            fallback_used = True');
-    L.push(`            result = ${isAsync ? 'await ' : ''}original(${params.map((p) => (p.kind === 'varargs' ? `*inputs[${pyLit('*' + p.name)}]` : p.kind === 'varkw' ? `**inputs[${pyLit('**' + p.name)}]` : p.kind === 'kwonly' ? `${p.name}=inputs[${pyLit(p.name)}]` : `inputs[${pyLit(p.name)}]`)).join(', ')})`);
+    L.push('            _poet_fallback = True');
+    L.push(`            _poet_result = ${isAsync ? 'await ' : ''}_poet_fn(${params.map((p) => (p.kind === 'varargs' ? `*_poet_inputs[${pyLit('*' + p.name)}]` : p.kind === 'varkw' ? `**_poet_inputs[${pyLit('**' + p.name)}]` : p.kind === 'kwonly' ? `${p.name}=_poet_inputs[${pyLit(p.name)}]` : `_poet_inputs[${pyLit(p.name)}]`)).join(', ')})`);
   } else {
-    L.push(`        result = ${operate}`);
+    L.push(`        _poet_result = ${operate}`);
   }
   L.push('        # ---- Enforce: check the result against the return annotation and the output rules ----');
-  L.push('        result = _enforce(result, _ENFORCE)');
-  L.push('    except Exception as error:');
-  L.push('        _report(inputs, started_at, t0, log, error=error, fallback_used=fallback_used)');
+  L.push('        _poet_result = _enforce(_poet_result, _ENFORCE)');
+  L.push('    except Exception as _poet_error:');
+  L.push('        _report(_poet_inputs, _poet_started, _poet_t0, _poet_log, error=_poet_error, fallback_used=_poet_fallback)');
   L.push('        raise');
-  L.push('    _report(inputs, started_at, t0, log, result=result, fallback_used=fallback_used)');
-  L.push('    return result');
+  L.push('    _report(_poet_inputs, _poet_started, _poet_t0, _poet_log, result=_poet_result, fallback_used=_poet_fallback)');
+  L.push('    return _poet_result');
   L.push('');
   L.push('');
   L.push(`${fn.name}.__poet_enhanced__ = True`);
