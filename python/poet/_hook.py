@@ -91,9 +91,11 @@ def _load(workspace, key, version):
     return module
 
 
-def _warn_once(fn, reason):
-    where = inspect.getsourcefile(fn) if hasattr(fn, "__code__") else "?"
+def _warn_once(fn, reason, workspace=None):
+    where = (inspect.getsourcefile(fn) if hasattr(fn, "__code__") else None) or "FILE"
     tag = (where, fn.__qualname__)
+    if workspace and where != "FILE":
+        where = os.path.relpath(where, workspace).replace(os.sep, "/")
     if tag in _warned:
         return
     _warned.add(tag)
@@ -101,20 +103,20 @@ def _warn_once(fn, reason):
         "POET: %s runs unenhanced: %s. Enhance it with `node dist/cli.js enhance %s --function %s` "
         "(or the VS Code command \"POET: Enhance Function\")." % (fn.__qualname__, reason, where, fn.__name__),
         PoetWarning,
-        stacklevel=3,
+        stacklevel=4,  # the user's decorator line: warn <- _warn_once <- _enhance <- poet/decorate
     )
 
 
 def _enhance(fn):
     workspace, key, version, _meta, reason = find_version(fn)
     if key is None:
-        _warn_once(fn, reason)
+        _warn_once(fn, reason, workspace)
         return fn
     try:
         module = _load(workspace, key, version)
         enhanced = module._poet_bind_original(fn)
     except Exception as e:  # a broken version must not break the user's import
-        _warn_once(fn, "loading %s/%s failed (%s: %s)" % (key, version, type(e).__name__, e))
+        _warn_once(fn, "loading %s/%s failed (%s: %s)" % (key, version, type(e).__name__, e), workspace)
         return fn
     return enhanced
 

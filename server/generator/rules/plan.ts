@@ -41,9 +41,10 @@ const CHECK_KEYS = [
   'no_control_chars', 'items_finite', 'mean_min', 'mean_max', 'field', 'exclusive', 'threshold', 'interlock', 'parse_json',
 ] as const;
 
+// Abstract types (Mapping, Sequence, Iterable) are not checked: many concrete types satisfy them.
 const SCALAR: Record<string, string[]> = {
   int: ['int'], float: ['int', 'float'], complex: ['int', 'float'], str: ['str'], string: ['str'], bool: ['bool'],
-  list: ['list'], List: ['list'], Sequence: ['list', 'tuple'], dict: ['dict'], Dict: ['dict'], Mapping: ['dict'],
+  list: ['list'], List: ['list'], dict: ['dict'], Dict: ['dict'],
   tuple: ['tuple'], Tuple: ['tuple'], set: ['set'], Set: ['set'], frozenset: ['set'],
 };
 
