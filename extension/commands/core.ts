@@ -13,6 +13,22 @@ import type { CommandTable } from './table';
 import type { FunctionModel } from '../../shared/source/model';
 import { lazy } from '../lazy/load';
 
+/**
+ * Writes to the clipboard, failing clearly instead of waiting forever: in a browser (code-server,
+ * vscode.dev) the write can stay pending until the page is allowed to use the clipboard.
+ */
+async function copy(text: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UserError('The clipboard did not accept the text within 5 s. If VS Code runs in a browser, allow this page to use the clipboard and try again.')), 5000);
+  });
+  try {
+    await Promise.race([vscode.env.clipboard.writeText(text), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface CoreState {
   lastEnhanceResult: TranspileResponse | undefined;
 }
@@ -233,7 +249,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
     [Commands.copyServiceUrl]: async () => {
       const settings = services.settings();
       if (settings.serviceUrl) {
-        await vscode.env.clipboard.writeText(`POET_URL=${settings.serviceUrl}\n`);
+        await copy(`POET_URL=${settings.serviceUrl}\n`);
         void vscode.window.showInformationMessage('POET: copied the remote service URL. Its API key stays in VS Code\'s secret storage.');
         return;
       }
@@ -247,7 +263,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
         if (!pick) return;
         svc = pick.s;
       }
-      await vscode.env.clipboard.writeText(`POET_URL=${svc.url}\nPOET_API_KEY=${services.backend.serviceToken}\n`);
+      await copy(`POET_URL=${svc.url}\nPOET_API_KEY=${services.backend.serviceToken}\n`);
       void vscode.window.showInformationMessage(`POET: copied the service URL and token (${TOKEN_HINT}).`);
     },
 
