@@ -37,6 +37,16 @@ describe('generated Dana', function () {
     }
   });
 
+  it('parses under every Operate variant (fallback, total_timeout, no retries)', async () => {
+    const ws = tempWorkspace();
+    const text = '@poet(domain="computation")\ndef safe_divide(a: float, b: float = 1.0) -> float:\n    return a / b\n';
+    for (const config of [{ fallback: 'original' }, { total_timeout: 5 }, { retries: 0, fallback: 'original', total_timeout: 1 }, { retries: 10, timeout: 0.5 }]) {
+      const r = await generate({ ws, file: 'calc.na', text, language: 'dana', config });
+      assert.deepEqual(parseDana(r.code).errors, [], JSON.stringify(config));
+      if ('fallback' in config) assert.match(r.code, /return __poet_original_safe_divide\(__poet_raw_a, __poet_raw_b\)/);
+    }
+  });
+
   it('strips only @poet decorators and keeps line numbers', () => {
     const text = '@poet(domain="computation",\n      retries=1)\ndef f(a: int) -> int:\n    return a\n\n@other\ndef g() -> int:\n    return 1\n';
     const out = stripPoetDecorators(text, parseDana(text).functions);
