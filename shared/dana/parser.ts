@@ -48,6 +48,8 @@ export class Parser {
   /** End of the last consumed token that is real text (not NEWLINE/INDENT/DEDENT). */
   private lastRealEnd: number;
   private lastRealStart: number;
+  /** The last consumed real token (for hints in error messages). */
+  private prev: Token | null = null;
   private depth = 0;
   /** A primary already parsed by a caller, handed back by the next parseAtom (see `{(`). */
   private injected: A.Expr | null = null;
@@ -70,6 +72,7 @@ export class Parser {
     if (t.type !== 'newline' && t.type !== 'indent' && t.type !== 'dedent' && t.type !== 'eof') {
       this.lastRealEnd = t.end;
       this.lastRealStart = t.start;
+      this.prev = t;
     }
     this.lineStart = t.type === 'newline' || t.type === 'indent' || t.type === 'dedent';
     this.tok = this.lex.next();
@@ -112,9 +115,42 @@ export class Parser {
     else if (at.type === 'indent') message = 'unexpected indentation';
     else message = `unexpected ${describe(at)}`;
     if (expected.length && at.type !== 'error') message += `; expected ${expected.length === 1 ? expected[0] : 'one of: ' + expected.join(', ')}`;
+    message += this.hint(at, expected);
     const issue: SyntaxIssue = { line: pos.line, column: pos.column, end_line: end.line, end_column: end.column, message };
     if (expected.length) issue.expected = expected;
     throw new Bail(issue, at.start);
+  }
+
+  /** A short explanation for the mistakes Python habits cause in Dana. */
+  private hint(at: Token, expected: string[]): string {
+    const prev = this.prev;
+    const exp = expected.join(' ');
+    if (at.type === 'kw' && /name/i.test(exp)) {
+      return at.value === 'export' ? '' : ` ('${at.value}' is a reserved word in Dana)`;
+    }
+    if (at.type === 'kw' && at.value === 'export') return ' (`export` is reserved but Dana has no export statement)';
+    if (at.type === 'op' && at.value === ',' && exp === 'end of line') {
+      return ' (Dana has no bare tuples: write `return (a, b)` or `(a, b) = t`)';
+    }
+    if (at.type === 'string' && prev && prev.type === 'name' && prev.end === at.start && /^[rfbuRFBU]{1,2}$/.test(prev.value)) {
+      return ` (Dana has no '${prev.value}' string prefix; only f"..." and r"...")`;
+    }
+    if (at.type === 'op' && at.value === '::' && exp.includes("']'")) {
+      return ' (`::` is one token in Dana, so `a[1::2]` is not Dana; write `a[1:len(a):2]`)';
+    }
+    if (at.type === 'comment' && exp.includes("'def'")) return ' (no comment may stand between a decorator and its def)';
+    if (at.type === 'op' && at.value === '.' && exp.includes("'def'")) return ' (decorator names are single names in Dana)';
+    if ((at.type === 'name' || at.type === 'string' || at.type === 'number') && prev && prev.type === 'name' && ['class', 'async', 'await', 'match', 'print', 'del', 'yield', 'global', 'nonlocal'].includes(prev.value)) {
+      return ` (Dana has no \`${prev.value}\` statement${prev.value === 'print' ? '; call print(...)' : ''})`;
+    }
+    if (at.type === 'indent') {
+      // The line before the unexpected indentation: a comment at a smaller indentation ended the block.
+      const lineStart = this.lines.lineStart(this.lines.position(at.start).line);
+      const prevLine = this.lines.position(Math.max(lineStart - 1, 0)).line;
+      const pl = this.text.slice(this.lines.lineStart(prevLine), lineStart);
+      if (pl.trimStart().startsWith('#')) return ` (comment lines count for indentation in Dana: the comment on line ${prevLine} ended the block)`;
+    }
+    return '';
   }
 
   private expectOp(v: string): Token {

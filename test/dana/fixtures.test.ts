@@ -80,3 +80,29 @@ describe('dana fixtures: function lists as Dana sees them', () => {
     });
   }
 });
+
+describe('dana error messages explain common mistakes', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['python-lambda.na', /lambda x :: expr/],
+    ['return-tuple.na', /no bare tuples/],
+    ['col0-comment-in-body.na', /comment on line 3 ended the block/],
+    ['rf-string.na', /no 'rf' string prefix/],
+    ['slice-double-colon-step.na', /`::` is one token/],
+    ['trailing-comma-params.na', /no trailing comma in parameters/],
+    ['try-finally-without-except.na', /no try\/finally without except/],
+    ['dotted-decorator.na', /single names/],
+    ['comment-between-decorator-and-def.na', /between a decorator and its def/],
+    ['reserved-word-param.na', /'workflow' is a reserved word/],
+    ['print-statement.na', /call print\(\.\.\.\)/],
+    ['bom.na', /byte order mark/],
+    ['backslash-continuation.na', /no backslash line continuation/],
+    ['empty-file.na', /empty program/],
+    ['double-quote-spanning-lines.na', /must end on its line/],
+  ];
+  for (const [f, re] of cases) {
+    it(f, () => {
+      const r = parseDanaProgram(readFileSync(join(root, 'invalid', f), 'utf8'));
+      assert.match(r.errors[0]!.message, re);
+    });
+  }
+});
