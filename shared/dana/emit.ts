@@ -47,8 +47,8 @@ export function quoteDocstring(text: string): string {
 
 /** A comment's text with its `#`, on one line. */
 function commentText(text: string): string {
-  const one = text.replace(/[\r\n]+/g, ' ').trimEnd();
-  return one.startsWith('#') ? one : one ? `# ${one}` : '#';
+  const one = text.replace(/[\r\n]+/g, ' ');
+  return one.startsWith('#') ? one : `# ${one}`;
 }
 
 function trailing(comment: string | undefined): string {
