@@ -1,7 +1,7 @@
 // The function model (shared/source/model.ts) from Dana syntax trees: every `def`, `sync def`,
 // receiver method and declarative def, wherever it is nested, with exact ranges and source.
 import type * as A from './ast';
-import type { LineIndex } from './lexer';
+import type { LineIndex } from '../source/lines';
 import type { DecoratorArg, DecoratorModel, FunctionModel, LiteralValue, ParamModel, Range } from '../source/model';
 
 export interface DefSite {

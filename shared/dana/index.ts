@@ -1,7 +1,7 @@
 // Dana source model: `parseDana` gives the function model of a `.na` file (with error recovery,
 // so one broken function does not hide the others); `parseDanaProgram` gives the syntax tree.
 import type * as A from './ast';
-import { LineIndex } from './lexer';
+import { LineIndex } from '../source/lines';
 import { collectDefs, ModelBuilder } from './functions';
 import { parseWithRecovery, tolerantDefs } from './recover';
 import type { FunctionModel, ParsedFile, SyntaxIssue } from '../source/model';

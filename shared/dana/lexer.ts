@@ -397,35 +397,3 @@ export class Lexer {
     }
   }
 }
-
-/** Maps offsets to 1-based line/column (columns count UTF-16 units, like VS Code). */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === NL) this.starts.push(i + 1);
-      else if (c === CR) {
-        if (text.charCodeAt(i + 1) === NL) i++;
-        this.starts.push(i + 1);
-      }
-    }
-  }
-  /** 1-based line and column of an offset. */
-  position(offset: number): { line: number; column: number; offset: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1, offset };
-  }
-  lineStart(line: number): number {
-    return this.starts[Math.min(Math.max(line - 1, 0), this.starts.length - 1)]!;
-  }
-  get lineCount(): number {
-    return this.starts.length;
-  }
-}

@@ -8,7 +8,8 @@
 // it (line, column, what was expected) and returns the statements parsed so far. Recursion
 // is bounded by MAX_DEPTH, so deeply nested input yields an error, not a stack overflow.
 import type * as A from './ast';
-import { Lexer, LineIndex, type Token } from './lexer';
+import { LineIndex } from '../source/lines';
+import { Lexer, type Token } from './lexer';
 import type { SyntaxIssue } from '../source/model';
 
 /** Nesting limit for brackets, blocks, unary chains, lambdas and types. Dana itself has none. */

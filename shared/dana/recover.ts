@@ -8,7 +8,8 @@
 //    header parsed by the real parser and its body measured by indentation (comment lines
 //    count, as in Dana), with parents taken from enclosing defs and struct-like blocks.
 import type * as A from './ast';
-import { Lexer, type LineIndex, type Token } from './lexer';
+import type { LineIndex } from '../source/lines';
+import { Lexer, type Token } from './lexer';
 import { Parser } from './parser';
 import type { SyntaxIssue } from '../source/model';
 import type { DefSite } from './functions';

@@ -6,7 +6,8 @@ import { parser } from '@lezer/python';
 import type { FunctionModel, ParsedFile, SyntaxIssue } from '../source/model';
 import { collectSyntaxIssues, MAX_ISSUES } from './errors';
 import { functionModel } from './functions';
-import { LineIndex, type Source } from './positions';
+import { LineIndex } from '../source/lines';
+import type { Source } from './positions';
 import { prepareForLezer } from './prepare';
 import { recover } from './recover';
 
