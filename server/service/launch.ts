@@ -54,7 +54,6 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
   const workspace = resolve(opts.workspace);
   const host = opts.host ?? DEFAULT_HOST;
   const store = new PoetStore(workspace, logger);
-  await store.init();
   const pipeline = createPipeline(store, logger);
   const deps: ServiceDeps = {
     workspace,

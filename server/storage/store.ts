@@ -102,11 +102,19 @@ export class PoetStore {
 
   // ------------------------------------------------------------ lifecycle
 
-  /** Creates the layout and removes what a killed process left behind. */
-  async init(): Promise<void> {
-    for (const d of [this.paths.functions, this.paths.cache, this.paths.executions, this.paths.feedback, this.paths.magic, this.paths.locks]) {
-      await mkdirDurable(d);
-    }
+  private layout?: Promise<void>;
+
+  /**
+   * Creates the design's layout, once, when the first version is published: opening a folder in
+   * VS Code (which starts a service for it) must not write anything into it.
+   */
+  ensureLayout(): Promise<void> {
+    this.layout ??= (async () => {
+      for (const d of [this.paths.functions, this.paths.cache, this.paths.executions, this.paths.feedback, this.paths.magic, this.paths.locks]) {
+        await mkdirDurable(d);
+      }
+    })();
+    return this.layout;
   }
 
   /** Removes temporary files of dead writers; safe while this process serves requests. */
@@ -231,6 +239,7 @@ export class PoetStore {
   ): Promise<void> {
     const fnDir = this.functionDir(key);
     const final = this.versionDir(key, version);
+    await this.ensureLayout();
     await mkdirDurable(fnDir);
     const cacheTarget = opts.cache ? this.cacheFile(key, opts.cache.source_hash) : undefined;
     if (cacheTarget) await mkdirDurable(dirname(cacheTarget));

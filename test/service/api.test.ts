@@ -54,6 +54,15 @@ describe('service endpoints', () => {
     assert.ok(h.components.generator.languages.dana?.version);
   });
 
+  it('writes nothing into the workspace until the first version, then lays out .dana/poet/', async () => {
+    for (const path of ['/poet/health', apiPaths.functions()]) assert.equal((await t.call('GET', path)).status, 200);
+    assert.equal((await t.call('GET', '/health', { noAuth: true })).status, 200);
+    assert.equal(existsSync(join(t.ws, '.dana')), false, 'serving a folder must not create .dana/');
+    assert.equal((await transpile({ code: PY_ADD, language: 'python' })).status, 200);
+    const layout = (await readdir(join(t.ws, '.dana/poet'))).filter((n) => !n.startsWith('.')).sort();
+    assert.deepEqual(layout, ['cache', 'executions', 'feedback', 'functions', 'magic']);
+  });
+
   it('POST /poet/transpile writes v1 with metadata, current and cache', async () => {
     const r = await transpile({ code: PY_ADD, language: 'python', context: { file: 'src/math_utils.py' } });
     assert.equal(r.status, 200, r.text);

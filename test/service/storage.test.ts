@@ -24,7 +24,7 @@ describe('storage', () => {
   beforeEach(async () => {
     ws = await tempWorkspace('poet-store-');
     store = new PoetStore(ws);
-    await store.init();
+    await store.ensureLayout();
   });
   afterEach(async () => {
     await rm(ws, { recursive: true, force: true });

@@ -61,7 +61,6 @@ export const enhance: Command = {
       // A file outside the workspace is enhanced without a source_file (like code sent over HTTP).
       const contextFile = rel.startsWith('..') || isAbsolute(rel) ? null : rel;
       const store = new PoetStore(workspace, logger);
-      await store.init();
       const out = await createPipeline(store, logger).enhance({
         code: src.text,
         language: src.language,

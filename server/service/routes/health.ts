@@ -1,4 +1,4 @@
-import { constants, promises as fs } from 'node:fs';
+import { constants, existsSync, promises as fs } from 'node:fs';
 import { Router } from 'express';
 import type { HealthResponse, PoetHealthResponse } from '../../../shared/contract/api';
 import type { ServiceDeps } from '../deps';
@@ -19,11 +19,13 @@ export function healthRoutes(deps: ServiceDeps): Router {
 
   r.get('/poet/health', async (_req, res) => {
     let storage: PoetHealthResponse['components']['storage'];
+    // Before the first version, .dana/poet/ does not exist yet: then the workspace must be writable.
+    const target = existsSync(deps.paths.root) ? deps.paths.root : deps.workspace;
     try {
-      await fs.access(deps.paths.root, constants.W_OK);
+      await fs.access(target, constants.W_OK);
       storage = { ok: true };
     } catch (e) {
-      storage = { ok: false, message: `${deps.paths.root} is not writable: ${(e as Error).message}` };
+      storage = { ok: false, message: `${target} is not writable: ${(e as Error).message}` };
     }
     const body: PoetHealthResponse = { ...base(), components: { storage, generator: deps.pipeline.generatorStatus() } };
     res.json(body);
