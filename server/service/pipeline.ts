@@ -299,9 +299,19 @@ export class EnhancePipeline {
     return { reason: 'manual', detail: forced ? 'forced regeneration' : 'regenerated after the cache was dropped' };
   }
 
+  /**
+   * Hit responses per cache entry (the store memoises entries, so repeated hits share one) and
+   * `current` flag. They are frozen and reused, which lets the HTTP layer reuse their serialised
+   * body too: JSON.stringify of the ~60 KB response was the largest cost of a hit.
+   */
+  private readonly hits = new WeakMap<CacheEntry, { current?: TranspileResponse; other?: TranspileResponse }>();
+
   private hitResponse(key: string, entry: CacheEntry): TranspileResponse {
-    const current = this.store.readCurrentSync(key);
-    return this.response(key, entry, { created: false, cached: true, current: current === entry.version });
+    const current = this.store.readCurrentSync(key) === entry.version;
+    let byFlag = this.hits.get(entry);
+    if (!byFlag) this.hits.set(entry, (byFlag = {}));
+    const slot = current ? 'current' : 'other';
+    return (byFlag[slot] ??= Object.freeze(this.response(key, entry, { created: false, cached: true, current })));
   }
 
   private response(key: string, e: CacheEntry, flags: { created: boolean; cached: boolean; current: boolean }): TranspileResponse {

@@ -1,7 +1,7 @@
 // Every endpoint over real HTTP on 127.0.0.1, in a fresh workspace, against the contract schemas.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CacheDeleteResponseSchema,
@@ -235,6 +235,30 @@ describe('service endpoints', () => {
     // A function folder removed by hand disappears from the list.
     await rm(join(t.ws, '.dana/poet/functions/add'), { recursive: true });
     assert.deepEqual(await list(), []);
+  });
+
+  it('repeated cache hits reuse one serialised body, yet always say whether the version is current', async () => {
+    const input = { code: PY_ADD, language: 'python' };
+    const v1 = TranspileResponseSchema.parse((await transpile(input)).body);
+    await transpile({ ...input, config: { retries: 3 } }); // v2 becomes current
+    // Age the cache entry: the store only memoises entries older than its mtime granularity.
+    const entry = join(t.ws, '.dana/poet/cache/add', `${v1.source_hash.slice('sha256:'.length)}.json`);
+    const past = new Date(Date.now() - 60_000);
+    await utimes(entry, past, past);
+
+    const a = await transpile(input);
+    const b = await transpile(input);
+    assert.equal(a.status, 200, a.text);
+    assert.match(String(a.headers['content-type']), /^application\/json; charset=utf-8/);
+    assert.equal(b.text, a.text);
+    assert.equal(a.body.version, 'v1');
+    assert.equal(a.body.cached, true);
+    assert.equal(a.body.current, false);
+
+    assert.equal((await t.call('PUT', apiPaths.current('add'), { json: { version: 'v1' } })).status, 200);
+    const c = await transpile(input);
+    assert.equal(c.body.current, true);
+    assert.deepEqual({ ...c.body, current: false }, a.body);
   });
 
   it('PUT current pins and rolls back; the version must exist', async () => {
