@@ -322,6 +322,30 @@ def _run_attempt(call, seconds):
     return True, box.get("value")
 
 
+def _backoff_delay(cfg, attempt, elapsed):
+    """Exponential backoff with jitter before the next attempt, cut to what the total budget leaves."""
+    b = cfg["backoff"]
+    delay = min(b["max_s"], b["initial_s"] * b["multiplier"] ** attempt)
+    delay *= 1 + b["jitter"] * (2 * _random.random() - 1)
+    if cfg["total_timeout"] is not None:
+        delay = min(delay, cfg["total_timeout"] - elapsed)
+    return max(0.0, delay)
+
+
+def _raise_exhausted(name, cfg, last):
+    """Every attempt failed: a lone attempt's own error, else TimeoutError or RetryExhaustedError."""
+    attempts = cfg["retries"] + 1
+    if isinstance(last, TimeoutError):
+        if attempts == 1:
+            raise last
+        raise TimeoutError("%s: all %d attempts timed out (timeout %ss)" % (name, attempts, cfg["timeout"]), attempts=attempts) from last
+    if attempts == 1:
+        last.poet_phase = "operate"
+        raise last
+    raise RetryExhaustedError("%s: %d attempts failed; last error: %s: %s" % (name, attempts, type(last).__name__, last),
+                              attempts=attempts) from last
+
+
 def _operate(call, cfg, name, log):
     """Attempts with backoff, per-attempt timeout and total budget; fills ` + "`log`" + String.raw` with one entry per attempt."""
     start = _time.monotonic()
@@ -356,22 +380,8 @@ def _operate(call, cfg, name, log):
                 raise TimeoutError("%s: total_timeout of %ss exceeded after %d attempt(s)" % (name, total, attempt + 1),
                                    attempts=attempt + 1) from None
         if attempt < cfg["retries"]:
-            b = cfg["backoff"]
-            delay = min(b["max_s"], b["initial_s"] * b["multiplier"] ** attempt)
-            delay *= 1 + b["jitter"] * (2 * _random.random() - 1)
-            if total is not None:
-                delay = min(delay, max(0.0, total - (_time.monotonic() - start)))
-            _time.sleep(max(0.0, delay))
-    attempts = cfg["retries"] + 1
-    if isinstance(last, TimeoutError):
-        if attempts == 1:
-            raise last
-        raise TimeoutError("%s: all %d attempts timed out (timeout %ss)" % (name, attempts, cfg["timeout"]), attempts=attempts) from last
-    if attempts == 1:
-        last.poet_phase = "operate"
-        raise last
-    raise RetryExhaustedError("%s: %d attempts failed; last error: %s: %s" % (name, attempts, type(last).__name__, last),
-                              attempts=attempts) from last
+            _time.sleep(_backoff_delay(cfg, attempt, _time.monotonic() - start))
+    _raise_exhausted(name, cfg, last)
 
 
 async def _operate_async(make, cfg, name, log):
@@ -409,22 +419,8 @@ async def _operate_async(make, cfg, name, log):
             log.append({"duration_ms": (loop_time() - t0) * 1000.0, "outcome": "ok"})
             return value
         if attempt < cfg["retries"]:
-            b = cfg["backoff"]
-            delay = min(b["max_s"], b["initial_s"] * b["multiplier"] ** attempt)
-            delay *= 1 + b["jitter"] * (2 * _random.random() - 1)
-            if total is not None:
-                delay = min(delay, max(0.0, total - (loop_time() - start)))
-            await _asyncio.sleep(max(0.0, delay))
-    attempts = cfg["retries"] + 1
-    if isinstance(last, TimeoutError):
-        if attempts == 1:
-            raise last
-        raise TimeoutError("%s: all %d attempts timed out (timeout %ss)" % (name, attempts, cfg["timeout"]), attempts=attempts) from last
-    if attempts == 1:
-        last.poet_phase = "operate"
-        raise last
-    raise RetryExhaustedError("%s: %d attempts failed; last error: %s: %s" % (name, attempts, type(last).__name__, last),
-                              attempts=attempts) from last
+            await _asyncio.sleep(_backoff_delay(cfg, attempt, loop_time() - start))
+    _raise_exhausted(name, cfg, last)
 
 
 def _jsonable(value, depth=0):
