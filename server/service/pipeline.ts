@@ -128,7 +128,13 @@ export class EnhancePipeline {
     const parsed = this.parse(input.code, language);
     if (parsed.errors.length) {
       const first = parsed.errors[0]!;
-      throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message}`, {
+      // The enhanced code is loaded after (Dana) or imports (Python) the whole original file, so an
+      // error anywhere in it matters; say so when it lies outside the function being enhanced.
+      const target = input.functionName ? parsed.functions.find((f) => f.name === input.functionName) : undefined;
+      const outside = target && (first.line < target.start_line || first.line > target.end_line)
+        ? ` This is outside ${target.name}, but the enhanced code loads the whole file, so fix it first.`
+        : '';
+      throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message.replace(/\.$/, '')}.${outside}`, {
         line: first.line,
         column: first.column,
         message: first.message,

@@ -189,6 +189,14 @@ describe('service endpoints', () => {
     assert.ok(r.body.error.details.errors.length >= 1);
   });
 
+  it('says when the syntax error lies outside the function being enhanced', async () => {
+    const code = '@poet(retries=1)\ndef good(x: float) -> float:\n    return x * 2\n\ndef broken(y:\n    return y\n';
+    const r = await transpile({ code, language: 'dana', function_name: 'good' });
+    expectError(r, 422, 'syntax_error');
+    assert.equal(r.body.error.details.line, 6);
+    assert.match(r.body.error.message, /outside good, but the enhanced code loads the whole file/);
+  });
+
   it('lists functions, shows one, and shows a version', async () => {
     await transpile({ code: PY_ADD, language: 'python', context: { file: 'm.py' } });
     await transpile({ code: PY_ADD, language: 'python', context: { file: 'm.py' }, config: { retries: 3 } });
