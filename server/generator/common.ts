@@ -8,7 +8,7 @@ import { buildPlan, type FunctionPlan } from './rules/plan';
 import type { RuleSet } from './rules/schema';
 import { suggestionSuffix } from '../../shared/util/suggest';
 
-export const GENERATOR_VERSION = '1.0.1';
+export const GENERATOR_VERSION = '1.0.2';
 
 /** The rules that apply to a request: the domain's (with its parameter values) plus any extra. */
 export function rulesFor(req: GenerateRequest, extra?: RuleSet): RuleSet {

@@ -173,7 +173,7 @@ export const b = {
 
   // ----- statements -----
   /** A comment line (`text` without or with the leading `#`). */
-  comment: (text: string): A.Comment => ({ kind: 'comment', text: text.startsWith('#') ? text : `# ${text}` }),
+  comment: (text: string): A.Comment => ({ kind: 'comment', text: text.startsWith('#') ? text : text ? `# ${text}` : '#' }),
   expr_: (e: ExprLike, comment?: string): A.ExprStmt => ({ kind: 'expr', expr: ex(e), ...(comment ? { comment } : {}) }),
   assign: (target: ExprLike, value: ExprLike, type?: TypeLike): A.Assign => ({ kind: 'assign', target: ex(target), type: ty(type), value: ex(value) }),
   augAssign: (target: ExprLike, op: A.AugAssign['op'], value: ExprLike): A.AugAssign => ({ kind: 'augassign', target: ex(target), op, value: ex(value) }),
