@@ -1,51 +1,50 @@
-// The Express app: security checks first, then the routers, then 404 and the error handler.
-import express, { type Express } from 'express';
+// The request listener: the transpile fast path (fast-path.ts), then the Express app with the
+// same guard first, the routers, then 404 and the error handler.
+import type { RequestListener } from 'node:http';
+import express from 'express';
+import type { Logger } from 'pino';
 import { MAX_BODY_BYTES } from '../../shared/contract/api';
 import type { ServiceDeps } from './deps';
 import { errorHandler, notFound } from './errors';
+import { withFastPath } from './fast-path';
+import { observeRequest } from './observe';
 import { mountRoutes } from './routes/index';
-import { bearerAuth, hostCheck, jsonOnly, noEmptySegments, originCheck, requestContext } from './security';
+import { transpile } from './routes/transpile';
+import { createGuard, requestIdOf, type GuardOptions } from './security';
 
-export interface AppOptions {
-  token: string;
-  /** The address the server is bound to (its name is accepted in Host too). */
-  host: string;
-  /** The bound port; a function because `--port 0` is known only after listen. */
-  port: () => number;
-  /** More Host names to accept (with the port), for a service reached from other machines. */
-  allowedHosts?: readonly string[];
+declare module 'express-serve-static-core' {
+  interface Request {
+    id: string;
+    log: Logger;
+  }
 }
 
-export function createApp(deps: ServiceDeps, opts: AppOptions): Express {
+export type AppOptions = GuardOptions;
+
+export function createApp(deps: ServiceDeps, opts: AppOptions): RequestListener {
+  const guard = createGuard(opts);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use(requestContext(deps.logger));
   app.use((req, res, next) => {
-    const t0 = performance.now();
-    res.on('finish', () => {
-      const duration_ms = Math.round((performance.now() - t0) * 1000) / 1000;
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : '(unmatched)';
-      // The path only: the query string and headers (which hold the token) are never logged.
-      if (deps.logger.isLevelEnabled('info')) {
-        deps.logger.info({ req_id: req.id, method: req.method, path: req.path, status: res.statusCode, duration_ms }, 'request');
-      }
-      deps.events.emit('request', { method: req.method, route, status: res.statusCode, duration_ms });
-    });
-    next();
+    const id = (req.id = requestIdOf(req));
+    // Created on first use: most requests never log through it, and a child logger is not free.
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { configurable: true, get: () => (child ??= deps.logger.child({ req_id: id })) });
+    res.setHeader('X-Request-Id', id);
+    observeRequest(deps, req, res, id, req.path, () => (req.route ? `${req.baseUrl}${String(req.route.path)}` : '(unmatched)'));
+    next(guard(req, req.path));
   });
-  app.use(hostCheck(opts.host, opts.port, opts.allowedHosts));
-  app.use(originCheck());
-  app.use(bearerAuth(opts.token));
-  app.use(noEmptySegments());
-  app.use(jsonOnly());
   app.use(express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: true }));
 
   mountRoutes(app, deps);
 
   app.use(notFound());
   app.use(errorHandler());
-  return app;
+
+  return withFastPath(app, deps, guard, {
+    '/poet/transpile': async (body) => ({ status: 200, body: await transpile(deps, body) }),
+  });
 }

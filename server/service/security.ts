@@ -1,107 +1,97 @@
-// The checks every request passes before any route: request id, Host allowlist (against
-// DNS rebinding), no browser Origin (against drive-by requests from web pages), bearer
-// token, and JSON-only bodies. Each failure is a PoetError, rendered by the error handler.
+// The checks every request passes before any route: Host allowlist (against DNS rebinding),
+// no browser Origin (against drive-by requests from web pages), bearer token, no empty path
+// segment, and JSON-only bodies. Written against node:http's IncomingMessage so that the
+// Express app and the transpile fast path (fast-path.ts) run the very same checks.
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
+import type { IncomingMessage } from 'node:http';
 import { PoetError } from '../../shared/contract/errors';
 import { tokenMatches } from './token';
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    id: string;
-    log: Logger;
-  }
+export interface GuardOptions {
+  token: string;
+  /** The address the server is bound to (its name is accepted in Host too). */
+  host: string;
+  /** The bound port; a function because `--port 0` is known only after listen. */
+  port: () => number;
+  /**
+   * Names a remote client uses for this machine (POET_ALLOWED_HOSTS), for a service bound
+   * beyond loopback. Accepted with the port, like the loopback names.
+   */
+  allowedHosts?: readonly string[];
 }
+
+/** Returns the reason to refuse the request, or undefined to let it through. `path` excludes the query. */
+export type Guard = (req: IncomingMessage, path: string) => PoetError | undefined;
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function requestContext(logger: Logger) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const given = req.headers['x-request-id'];
-    req.id = typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
-    // Created on first use: most requests never log through it, and a child logger is not free.
-    let child: Logger | undefined;
-    Object.defineProperty(req, 'log', { configurable: true, get: () => (child ??= logger.child({ req_id: req.id })) });
-    res.setHeader('X-Request-Id', req.id);
-    next();
-  };
+/** The caller's X-Request-Id when it is a sane token, else a fresh UUID. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
 }
 
-/**
- * `host:port` pairs the service answers to; `getPort` because port 0 is known only after listen.
- * `extraHosts`: names a remote client uses for this machine (POET_ALLOWED_HOSTS), for a
- * service bound beyond loopback.
- */
-export function hostCheck(boundHost: string, getPort: () => number, extraHosts: readonly string[] = []) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const host = (req.headers.host ?? '').toLowerCase();
-    const port = getPort();
-    const names = new Set(['127.0.0.1', 'localhost', '[::1]', ...extraHosts.map((h) => h.toLowerCase())]);
-    const bound = boundHost.includes(':') && !boundHost.startsWith('[') ? `[${boundHost}]` : boundHost;
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export function mediaType(contentType: string | undefined): string {
+  const semi = contentType?.indexOf(';') ?? -1;
+  return (semi < 0 ? (contentType ?? '') : contentType!.slice(0, semi)).trim().toLowerCase();
+}
+
+export function hasBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+export function createGuard(opts: GuardOptions): Guard {
+  // The allowed `host:port` set, built once per port (port 0 is resolved after listen).
+  let allowed: { port: number; names: Set<string> } | undefined;
+  const allowedFor = (port: number): Set<string> => {
+    if (allowed?.port === port) return allowed.names;
+    const names = new Set(['127.0.0.1', 'localhost', '[::1]', ...(opts.allowedHosts ?? []).map((h) => h.toLowerCase())]);
+    const b = opts.host;
+    const bound = b.includes(':') && !b.startsWith('[') ? `[${b}]` : b;
     // An explicit non-wildcard bind address is reachable by its own name too.
     if (bound !== '0.0.0.0' && bound !== '[::]') names.add(bound.toLowerCase());
-    const allowed = new Set<string>();
+    const set = new Set<string>();
     for (const n of names) {
-      allowed.add(`${n}:${port}`);
-      if (port === 80) allowed.add(n);
+      set.add(`${n}:${port}`);
+      if (port === 80) set.add(n);
     }
-    if (!allowed.has(host)) {
-      return next(
-        new PoetError('forbidden', `Host "${req.headers.host ?? ''}" is not allowed. Use http://127.0.0.1:${port} (or localhost:${port}).`, {
-          allowed_hosts: [...allowed],
-        }),
-      );
-    }
-    next();
+    allowed = { port, names: set };
+    return set;
   };
-}
 
-export function originCheck() {
-  return (req: Request, _res: Response, next: NextFunction) => {
+  return (req, path) => {
+    const port = opts.port();
+    const hosts = allowedFor(port);
+    if (!hosts.has((req.headers.host ?? '').toLowerCase())) {
+      return new PoetError('forbidden', `Host "${req.headers.host ?? ''}" is not allowed. Use http://127.0.0.1:${port} (or localhost:${port}).`, {
+        allowed_hosts: [...hosts],
+      });
+    }
     if (req.headers.origin !== undefined) {
-      return next(new PoetError('forbidden', 'Requests from web pages (with an Origin header) are refused. Call the service from a tool, not a browser.'));
+      return new PoetError('forbidden', 'Requests from web pages (with an Origin header) are refused. Call the service from a tool, not a browser.');
     }
-    next();
-  };
-}
-
-/** Every path except GET /health needs `Authorization: Bearer TOKEN`. */
-export function bearerAuth(token: string) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (req.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) return next();
-    const h = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(h);
-    if (!m || !tokenMatches(m[1]!.trim(), token)) {
-      return next(
-        new PoetError('unauthorized', m ? 'The bearer token is wrong.' : 'Missing "Authorization: Bearer TOKEN" header. The token is POET_API_KEY, or the one printed at start.'),
+    // Every path except GET /health needs `Authorization: Bearer TOKEN`.
+    if (!(path === '/health' && (req.method === 'GET' || req.method === 'HEAD'))) {
+      const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+      if (!m || !tokenMatches(m[1]!.trim(), opts.token)) {
+        return new PoetError(
+          'unauthorized',
+          m ? 'The bearer token is wrong.' : 'Missing "Authorization: Bearer TOKEN" header. The token is POET_API_KEY, or the one printed at start.',
+        );
+      }
+    }
+    // `/poet/functions//versions/v1`, `/poet/cache/`: an empty name is a 400, not a route to something else.
+    if (path.startsWith('/poet/') && /\/\/|\/$/.test(path)) {
+      return new PoetError('invalid_request', `Empty name in path "${path}".`, [{ field: 'name', message: 'must not be empty' }]);
+    }
+    if (hasBody(req) && mediaType(req.headers['content-type']) !== 'application/json') {
+      return new PoetError(
+        'unsupported_media_type',
+        `Request bodies must be JSON (Content-Type: application/json), not "${req.headers['content-type'] ?? 'none'}".`,
       );
     }
-    next();
-  };
-}
-
-/** A request that carries a body must be JSON. */
-export function jsonOnly() {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is('application/json')) {
-      return next(
-        new PoetError('unsupported_media_type', `Request bodies must be JSON (Content-Type: application/json), not "${req.headers['content-type'] ?? 'none'}".`),
-      );
-    }
-    next();
-  };
-}
-
-/** `/poet/functions//versions/v1`, `/poet/cache/`: an empty name is a 400, not a route to something else. */
-export function noEmptySegments() {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    if (req.path.startsWith('/poet/') && /\/\/|\/$/.test(req.path)) {
-      return next(
-        new PoetError('invalid_request', `Empty name in path "${req.path}".`, [{ field: 'name', message: 'must not be empty' }]),
-      );
-    }
-    next();
+    return undefined;
   };
 }

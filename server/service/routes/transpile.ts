@@ -1,37 +1,30 @@
-import { Router, type Response } from 'express';
-import { TranspileRequestSchema } from '../../../shared/contract/api';
+import { Router } from 'express';
+import { TranspileRequestSchema, type TranspileResponse } from '../../../shared/contract/api';
 import type { ServiceDeps } from '../deps';
+import { sendJson } from '../json-response';
 import { parseOr400 } from '../validate';
 
-/** Bodies of frozen responses, which the pipeline reuses for cache hits: serialised once. */
-const bodies = new WeakMap<object, Buffer>();
-
-function sendJson(res: Response, out: object): void {
-  if (!Object.isFrozen(out)) {
-    res.json(out);
-    return;
-  }
-  let body = bodies.get(out);
-  if (!body) bodies.set(out, (body = Buffer.from(JSON.stringify(out))));
-  res.set('Content-Type', 'application/json; charset=utf-8').send(body);
+/** POST /poet/transpile's work, shared by the Express route and the fast path (fast-path.ts). */
+export async function transpile(deps: ServiceDeps, body: unknown): Promise<TranspileResponse> {
+  const t0 = performance.now();
+  const p = parseOr400(TranspileRequestSchema, body, 'transpile request');
+  const out = await deps.pipeline.enhance({
+    code: p.code,
+    language: p.language,
+    functionName: p.function_name,
+    key: p.key,
+    config: p.config,
+    contextFile: typeof p.context.file === 'string' ? p.context.file : null,
+    force: p.force,
+  });
+  deps.events.emit('transpile', { key: out.key, version: out.version, cached: out.cached, created: out.created, duration_ms: performance.now() - t0 });
+  return out;
 }
 
 export function transpileRoutes(deps: ServiceDeps): Router {
   const r = Router();
   r.post('/poet/transpile', async (req, res) => {
-    const t0 = performance.now();
-    const p = parseOr400(TranspileRequestSchema, req.body, 'transpile request');
-    const out = await deps.pipeline.enhance({
-      code: p.code,
-      language: p.language,
-      functionName: p.function_name,
-      key: p.key,
-      config: p.config,
-      contextFile: typeof p.context.file === 'string' ? p.context.file : null,
-      force: p.force,
-    });
-    deps.events.emit('transpile', { key: out.key, version: out.version, cached: out.cached, created: out.created, duration_ms: performance.now() - t0 });
-    sendJson(res, out);
+    sendJson(res, 200, await transpile(deps, req.body));
   });
   return r;
 }
