@@ -39,6 +39,16 @@ export interface EnhanceInput {
   makeCurrent?: boolean;
 }
 
+/** What a request enhances, resolved from it (see EnhancePipeline.target). */
+interface Target {
+  fn: ParsedFile['functions'][number];
+  key: string;
+  config: PoetConfig;
+  generator: Generator;
+  domainPrint: string | null;
+  hash: string;
+}
+
 export interface PipelineOptions {
   generatorFor: (language: Language) => Generator;
   configContext: ConfigContext;
@@ -47,6 +57,8 @@ export interface PipelineOptions {
 const PARSE_MEMO_SIZE = 256;
 const PARSE_MEMO_MAX_CHARS = 32 * 1024;
 const BUILTIN_DOMAIN_NAMES = new Set(BUILTIN_DOMAINS.map((d) => d.name));
+/** True when the domain (possibly `parent:child`) needs no user file from .dana/poet/domains. */
+const builtinOrNone = (domain: string | null) => !domain || domain.split(':').every((d) => BUILTIN_DOMAIN_NAMES.has(d.trim()));
 
 const suggestionOf = (message: string) => /Did you mean "([^"]+)"/.exec(message)?.[1];
 
@@ -71,9 +83,8 @@ export class EnhancePipeline {
   ) {}
 
   /**
-   * Parsing is most of a cache hit's cost (a few ms for 30 lines), and clients resend the
-   * same text (the extension on every save, scripts in loops): keep the last results.
-   * ParsedFile is treated as immutable everywhere, so sharing it is safe.
+   * Parsed texts, for the same code sent again with another config (a miss of the `target`
+   * memo below). ParsedFile is treated as immutable everywhere, so sharing it is safe.
    */
   private readonly parsed = new Map<string, ParsedFile>();
   private parse(code: string, language: Language): ParsedFile {
@@ -90,6 +101,52 @@ export class EnhancePipeline {
     this.parsed.set(id, fresh);
     if (this.parsed.size > PARSE_MEMO_SIZE) this.parsed.delete(this.parsed.keys().next().value as string);
     return fresh;
+  }
+
+  /**
+   * What a request enhances: the function, its storage key, effective config, generator and
+   * source hash. A repeated request (the extension on every save, a script in a loop) gets
+   * its earlier answer from a small memo instead of parsing, resolving and hashing again:
+   * that was half of a cache hit's own CPU time. Only answers that depend on nothing but the
+   * request are kept; a user-defined domain is read from disk, so those are always recomputed.
+   */
+  private readonly targets = new Map<string, Target>();
+  private target(input: EnhanceInput, sourceFile: string | null, language: Language): Target {
+    const memoKey = input.code.length > PARSE_MEMO_MAX_CHARS ? undefined : JSON.stringify([language, input.functionName, input.key, sourceFile, input.config, input.code]);
+    const known = memoKey === undefined ? undefined : this.targets.get(memoKey);
+    if (known) return known;
+
+    const parsed = this.parse(input.code, language);
+    if (parsed.errors.length) {
+      const first = parsed.errors[0]!;
+      // The enhanced code is loaded after (Dana) or imports (Python) the whole original file, so an
+      // error anywhere in it matters; say so when it lies outside the function being enhanced.
+      const target = input.functionName ? parsed.functions.find((f) => f.name === input.functionName) : undefined;
+      const outside = target && (first.line < target.start_line || first.line > target.end_line)
+        ? ` This is outside ${target.name}, but the enhanced code loads the whole file, so fix it first.`
+        : '';
+      throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message.replace(/\.$/, '')}.${outside}`, {
+        line: first.line,
+        column: first.column,
+        message: first.message,
+        errors: parsed.errors.map((e) => ({ line: e.line, column: e.column, message: e.message })),
+      });
+    }
+    const fn = selectFunction(parsed, input.functionName);
+    const key = input.key ?? fn.name;
+
+    const config = this.effectiveConfig(fn, input.config ?? {});
+    const generator = this.options.generatorFor(language);
+    // A user-defined domain is data the generator reads: its files are part of the hash, so
+    // editing .dana/poet/domains/NAME.json regenerates instead of serving stale rules.
+    const domainPrint = this.userDomainFingerprint(config.domain);
+    const hash = sourceHash({ source: fn.source, config, language, generatorVersion: generator.version + (domainPrint ? `+${domainPrint}` : '') });
+    const t: Target = { fn, key, config, generator, domainPrint, hash };
+    if (memoKey !== undefined && builtinOrNone(config.domain)) {
+      this.targets.set(memoKey, t);
+      if (this.targets.size > PARSE_MEMO_SIZE) this.targets.delete(this.targets.keys().next().value as string);
+    }
+    return t;
   }
 
   /** Which generator serves each language, or why none does. */
@@ -125,32 +182,7 @@ export class EnhancePipeline {
     const sourceFile = this.sourceFileOf(input.contextFile);
     const language: Language = input.language ?? (sourceFile ? languageOfPath(sourceFile) : null) ?? 'dana';
 
-    const parsed = this.parse(input.code, language);
-    if (parsed.errors.length) {
-      const first = parsed.errors[0]!;
-      // The enhanced code is loaded after (Dana) or imports (Python) the whole original file, so an
-      // error anywhere in it matters; say so when it lies outside the function being enhanced.
-      const target = input.functionName ? parsed.functions.find((f) => f.name === input.functionName) : undefined;
-      const outside = target && (first.line < target.start_line || first.line > target.end_line)
-        ? ` This is outside ${target.name}, but the enhanced code loads the whole file, so fix it first.`
-        : '';
-      throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message.replace(/\.$/, '')}.${outside}`, {
-        line: first.line,
-        column: first.column,
-        message: first.message,
-        errors: parsed.errors.map((e) => ({ line: e.line, column: e.column, message: e.message })),
-      });
-    }
-    const fn = selectFunction(parsed, input.functionName);
-    const key = input.key ?? fn.name;
-
-    const config = this.effectiveConfig(fn, input.config ?? {});
-    const generator = this.options.generatorFor(language);
-    // A user-defined domain is data the generator reads: its files are part of the hash, so
-    // editing .dana/poet/domains/NAME.json regenerates instead of serving stale rules.
-    const domainPrint = this.userDomainFingerprint(config.domain);
-    const hash = sourceHash({ source: fn.source, config, language, generatorVersion: generator.version + (domainPrint ? `+${domainPrint}` : '') });
-
+    const { fn, key, config, generator, domainPrint, hash } = this.target(input, sourceFile, language);
     const sameOrigin = (e: CacheEntry) => !sourceFile || !e.metadata.source_file || e.metadata.source_file === sourceFile;
     if (!input.force) {
       const hit = await this.store.readCache(key, hash);
@@ -243,7 +275,7 @@ export class EnhancePipeline {
    * not purely built-in, else null. All files are hashed, since one may extend another.
    */
   private userDomainFingerprint(domain: string | null): string | null {
-    if (!domain || domain.split(':').every((d) => BUILTIN_DOMAIN_NAMES.has(d.trim()))) return null;
+    if (builtinOrNone(domain)) return null;
     const dir = resolve(this.store.paths.root, 'domains');
     let names: string[];
     try {

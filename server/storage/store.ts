@@ -56,6 +56,9 @@ export interface VersionFile {
   data: string;
 }
 
+/** Checked folder paths of this many keys are kept (a few hundred bytes each). */
+const DIRS_MEMO_SIZE = 4096;
+
 /** Parsed cache entries kept in memory (each holds one generated file, a few kB). */
 const CACHE_MEMO_SIZE = 512;
 
@@ -74,13 +77,30 @@ export class PoetStore {
   // ------------------------------------------------------------ paths
 
   functionDir(key: string): string {
-    return resolveInside(this.paths.functions, checkKey(key));
+    return this.dirsOf(key).fn;
   }
   versionDir(key: string, version: string): string {
     return resolveInside(this.functionDir(key), checkVersion(version));
   }
   cacheDir(key: string): string {
-    return resolveInside(this.paths.cache, checkKey(key));
+    return this.dirsOf(key).cache;
+  }
+
+  /**
+   * The checked folders of a key, memoised: every cache hit needs them, and the key check (a
+   * zod parse) plus two containment checks were a tenth of a hit's CPU time. Bounded, since
+   * keys come from requests.
+   */
+  private readonly dirs = new Map<string, { fn: string; cache: string }>();
+  private dirsOf(key: string): { fn: string; cache: string } {
+    let d = this.dirs.get(key);
+    if (!d) {
+      const k = checkKey(key);
+      d = { fn: resolveInside(this.paths.functions, k), cache: resolveInside(this.paths.cache, k) };
+      if (this.dirs.size >= DIRS_MEMO_SIZE) this.dirs.clear();
+      this.dirs.set(key, d);
+    }
+    return d;
   }
   /** `.dana/poet/executions/{id}` (the id must be [A-Za-z0-9_-], up to 128 characters). */
   executionDir(id: string): string {
@@ -418,17 +438,36 @@ export class PoetStore {
 
   private readonly cacheMemo = new Map<string, { mtimeMs: number; size: number; entry: CacheEntry }>();
 
-  /** `current` read synchronously: for the cache-hit path, where a thread-pool read costs more than the read. */
+  /**
+   * `current`, for the cache-hit path: synchronous (a thread-pool read costs more than the
+   * read), and memoised by the file's identity, mtime and size, so a hit costs one stat rather
+   * than open, read and close. A pointer changed within the last 50 ms is read again next time
+   * (mtime ticks are coarse, and an edit in place may keep the size).
+   */
   readCurrentSync(key: string): string | null {
+    const file = join(this.functionDir(key), 'current');
+    const st = statSync(file, { throwIfNoEntry: false });
+    if (!st) return null;
+    const memo = this.currentMemo.get(key);
+    if (memo && memo.ino === st.ino && memo.mtimeMs === st.mtimeMs && memo.size === st.size) return memo.version;
     let text: string;
     try {
-      text = readFileSync(join(this.functionDir(key), 'current'), 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch {
       return null;
     }
     const v = text.trim();
-    return VERSION_RE.test(v) ? v : null;
+    const version = VERSION_RE.test(v) ? v : null;
+    if (Date.now() - st.mtimeMs > 50) {
+      if (this.currentMemo.size >= DIRS_MEMO_SIZE) this.currentMemo.clear();
+      this.currentMemo.set(key, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, version });
+    } else {
+      this.currentMemo.delete(key);
+    }
+    return version;
   }
+
+  private readonly currentMemo = new Map<string, { ino: number; mtimeMs: number; size: number; version: string | null }>();
 
   async writeCache(entry: CacheEntry): Promise<void> {
     await writeJsonAtomic(this.cacheFile(entry.key, entry.source_hash), entry);
