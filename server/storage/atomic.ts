@@ -1,6 +1,12 @@
 // Crash-safe file primitives: a reader never sees a half-written file, and after the
 // call returns the data is on disk (file and directory entry both fsynced).
-import { promises as fs } from 'node:fs';
+//
+// Which calls block and which go through libuv's thread pool follows what they cost (measured
+// on this project's VM disk): writing, renaming, reading and opening an existing file take
+// 0.01-0.03 ms, less than one thread-pool round trip, so they are synchronous. Creating a file
+// or folder takes 0.5-1 ms there and fsync waits for the device: those go through the thread
+// pool, where several overlap, so callers start them together.
+import { closeSync, fsync, openSync, promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -14,36 +20,41 @@ export function tempName(target: string): string {
   return join(dirname(target), `${TEMP_MARK}${basename(target)}.${process.pid}-${INSTANCE_ID}.${randomBytes(4).toString('hex')}`);
 }
 
-/** fsync a directory so a rename or create inside it survives a crash. No-op where unsupported (Windows). */
-export async function fsyncDir(dir: string): Promise<void> {
-  let fh: fs.FileHandle | undefined;
+function fsyncFd(fd: number): Promise<void> {
+  return new Promise((ok, fail) => fsync(fd, (e) => (e ? fail(e) : ok())));
+}
+
+/** Where directories cannot be opened or fsynced (Windows), that step is skipped. */
+const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EPERM', 'EINVAL', 'EACCES']);
+
+async function fsyncPath(path: string, isDir: boolean): Promise<void> {
+  let fd: number | undefined;
   try {
-    fh = await fs.open(dir, 'r');
-    await fh.sync();
+    fd = openSync(path, 'r');
+    await fsyncFd(fd);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EACCES') throw e;
+    if (!isDir || !DIR_SYNC_UNSUPPORTED.has((e as NodeJS.ErrnoException).code ?? '')) throw e;
   } finally {
-    await fh?.close();
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** fsync a directory so a rename or create inside it survives a crash. No-op where unsupported (Windows). */
+export function fsyncDir(dir: string): Promise<void> {
+  return fsyncPath(dir, true);
+}
+
+/** fsync an existing file by path (any descriptor flushes the file's data and inode). */
+export function fsyncFile(path: string): Promise<void> {
+  return fsyncPath(path, false);
 }
 
 /** Writes and fsyncs a new file (fails if it exists). */
 export async function writeFileDurable(path: string, data: string | Uint8Array): Promise<void> {
   const fh = await fs.open(path, 'wx');
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** fsync an existing file by path (any descriptor flushes the file's data and inode). */
-export async function fsyncFile(path: string): Promise<void> {
-  const fh = await fs.open(path, 'r');
-  try {
-    await fh.sync();
+    writeFileSync(fh.fd, data);
+    await fsyncFd(fh.fd);
   } finally {
     await fh.close();
   }
@@ -80,6 +91,7 @@ export async function writeJsonAtomic(target: string, value: unknown): Promise<v
 
 /** mkdir -p, fsyncing each parent whose entry was created. */
 export async function mkdirDurable(dir: string): Promise<void> {
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return;
   const first = await fs.mkdir(dir, { recursive: true });
   if (first === undefined) return;
   // Every directory from `first` down to `dir` is new: fsync each one's parent.
@@ -95,9 +107,9 @@ export async function mkdirDurable(dir: string): Promise<void> {
 }
 
 /** The file's text, or undefined when it does not exist. */
-export async function readTextIfExists(path: string): Promise<string | undefined> {
+export function readTextIfExists(path: string): string | undefined {
   try {
-    return await fs.readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw e;
@@ -106,15 +118,19 @@ export async function readTextIfExists(path: string): Promise<string | undefined
 
 export type JsonRead = { ok: true; value: unknown } | { ok: false; reason: 'missing' | 'corrupt'; error?: string };
 
-/** Reads JSON without throwing on a missing or corrupt file: callers decide what that means. */
-export async function readJson(path: string): Promise<JsonRead> {
-  let text: string | undefined;
+/**
+ * Reads JSON without throwing on a missing or corrupt file: callers decide what that means.
+ * Synchronous: these are small files (metadata, index, records), read in microseconds.
+ */
+export function readJsonSync(path: string): JsonRead {
+  let text: string;
   try {
-    text = await readTextIfExists(path);
+    text = readFileSync(path, 'utf8');
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing' };
     return { ok: false, reason: 'corrupt', error: (e as Error).message };
   }
-  if (text === undefined) return { ok: false, reason: 'missing' };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {

@@ -3,7 +3,7 @@
 // owner died (SIGKILL, crash) is detected by its pid and taken over; no heartbeat needed.
 // Hand-written rather than proper-lockfile: that library detects staleness by mtime only,
 // so after a SIGKILL every waiter would wait out the stale period; a pid check is immediate.
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { PoetError } from '../../shared/contract/errors';
@@ -135,7 +135,8 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
     try {
       return await fn();
     } finally {
-      await fs.rm(lockPath, { force: true });
+      // Synchronous: an unlink takes microseconds, less than a thread-pool round trip.
+      rmSync(lockPath, { force: true });
     }
   });
 }

@@ -6,7 +6,7 @@
 // place) before `index.json` and `current` are updated, so after a crash `current` always
 // names a complete version. The version folders are the truth; `index.json` is a summary
 // rebuilt from them on every write, so `GET /poet/functions` reads one small file per function.
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { promises as fs, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ import {
   type VersionMetadata,
 } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
-import { fsyncDir, fsyncFile, mkdirDurable, readJson, readTextIfExists, removeTempLeftovers, stageFile, tempName, writeJsonAtomic, writeFileAtomic } from './atomic';
+import { fsyncDir, fsyncFile, mkdirDurable, readJsonSync, readTextIfExists, removeTempLeftovers, stageFile, tempName, writeJsonAtomic, writeFileAtomic } from './atomic';
 import { withFileLock } from './lock';
 import { checkKey, checkVersion, poetPaths, resolveInside, toWorkspaceRelative, versionNumber, type PoetPaths } from './paths';
 
@@ -157,9 +157,12 @@ export class PoetStore {
     await writeJsonAtomic(resolveInside(this.paths.root, absPath), value);
   }
 
-  /** Parsed JSON, or undefined when missing; a corrupt file is logged and reported as undefined. */
+  /**
+   * Parsed JSON, or undefined when missing; a corrupt file is logged and reported as undefined.
+   * Read synchronously (see atomic.ts); async so that callers need not change if that does.
+   */
   async readJsonFile<T>(absPath: string, schema?: z.ZodType<T>): Promise<T | undefined> {
-    const r = await readJson(absPath);
+    const r = readJsonSync(absPath);
     if (!r.ok) {
       if (r.reason === 'corrupt') this.logger?.warn({ file: this.relative(absPath), err: r.error }, 'unreadable JSON file ignored');
       return undefined;
@@ -179,7 +182,7 @@ export class PoetStore {
   async listVersions(key: string): Promise<string[]> {
     let names: string[];
     try {
-      names = await fs.readdir(this.functionDir(key));
+      names = readdirSync(this.functionDir(key));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
@@ -203,7 +206,7 @@ export class PoetStore {
 
   /** The current version, or null when none is set (or the pointer is unreadable). */
   async readCurrent(key: string): Promise<string | null> {
-    const text = await readTextIfExists(join(this.functionDir(key), 'current'));
+    const text = readTextIfExists(join(this.functionDir(key), 'current'));
     if (text === undefined) return null;
     const v = text.trim();
     if (!VERSION_RE.test(v)) {
@@ -266,30 +269,34 @@ export class PoetStore {
 
     const tmp = tempName(final);
     const staged: Array<[tmp: string, target: string]> = [];
-    await fs.mkdir(tmp);
+    const index = await this.nextIndex(key, metadata, version);
+    const pointers: Array<[string, string]> = [[join(fnDir, 'index.json'), JSON.stringify(index, null, 2) + '\n']];
+    if (opts.makeCurrent) pointers.push([join(fnDir, 'current'), version + '\n']);
+    if (cacheTarget) pointers.push([cacheTarget, JSON.stringify(opts.cache) + '\n']);
+    const versionFiles = [...files, { name: 'metadata.json', data: JSON.stringify(metadata, null, 2) + '\n' }];
+    for (const f of versionFiles) if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(f.name)) throw new Error(`bad version file name ${f.name}`);
     try {
-      const written: string[] = [];
-      for (const f of [...files, { name: 'metadata.json', data: JSON.stringify(metadata, null, 2) + '\n' }]) {
-        if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(f.name)) throw new Error(`bad version file name ${f.name}`);
-        const p = join(tmp, f.name);
-        await fs.writeFile(p, f.data, { flag: 'wx' });
-        written.push(p);
-      }
-      const index = await this.nextIndex(key, metadata, version);
-      const pointers: Array<[string, string]> = [[join(fnDir, 'index.json'), JSON.stringify(index, null, 2) + '\n']];
-      if (opts.makeCurrent) pointers.push([join(fnDir, 'current'), version + '\n']);
-      if (cacheTarget) pointers.push([cacheTarget, JSON.stringify(opts.cache) + '\n']);
-      for (const [target, data] of pointers) staged.push([await stageFile(target, data), target]);
+      // New inodes are the slow part on some disks (see atomic.ts): create them concurrently,
+      // the temporary folder with the pointer files, then the version files inside it.
+      // allSettled, so that no creation is still running when a failure is cleaned up.
+      const created = await Promise.allSettled([
+        fs.mkdir(tmp),
+        ...pointers.map(async ([target, data], i) => (staged[i] = [await stageFile(target, data), target])),
+      ]);
+      const failed = created.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const written = versionFiles.map((f) => join(tmp, f.name));
+      await Promise.all(versionFiles.map((f, i) => fs.writeFile(written[i]!, f.data, { flag: 'wx' })));
 
       await Promise.all([...written.map(fsyncFile), ...staged.map(([t]) => fsyncFile(t)), fsyncDir(tmp)]);
-      await fs.rename(tmp, final);
+      renameSync(tmp, final);
       await fsyncDir(fnDir);
     } catch (e) {
-      await fs.rm(tmp, { recursive: true, force: true });
-      await Promise.all(staged.map(([t]) => fs.rm(t, { force: true })));
+      rmSync(tmp, { recursive: true, force: true });
+      for (const [t] of staged.filter(Boolean)) rmSync(t, { force: true });
       throw e;
     }
-    for (const [t, target] of staged) await fs.rename(t, target);
+    for (const [t, target] of staged) renameSync(t, target);
     await Promise.all([fsyncDir(fnDir), ...(cacheTarget ? [fsyncDir(dirname(cacheTarget))] : [])]);
   }
 
