@@ -7,6 +7,7 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import runtimeProfile from '../server/service/runtime-profile.json';
 
 interface AcResult {
   requests: { average: number };
@@ -62,9 +63,10 @@ function waitLine(proc: ChildProcess, re: RegExp): Promise<RegExpExecArray> {
   });
 }
 
-async function startPoet(ws: string): Promise<Child> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '--workspace', ws, '--port', '0'], {
-    env: { ...process.env, POET_API_KEY: TOKEN, POET_LOG_LEVEL: 'warn' },
+/** The service as the extension and `npm start` run it (runtime-profile.json), or plain `node` when `plain`. */
+async function startPoet(ws: string, plain = false): Promise<Child> {
+  const proc = spawn(process.execPath, [...(plain ? [] : runtimeProfile.execArgv), CLI, 'serve', '--workspace', ws, '--port', '0'], {
+    env: { ...process.env, ...(plain ? {} : runtimeProfile.env), POET_API_KEY: TOKEN, POET_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const m = await waitLine(proc, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
@@ -120,6 +122,27 @@ function fsProbe(dir: string): { createMs: number; fsyncMs: number } {
     closeSync(fd);
   }
   return { createMs: median(create), fsyncMs: median(sync) };
+}
+
+/** 10,000 new versions: 100 functions × 100 configs, over 2 connections. */
+async function tenThousandVersions(port: number): Promise<AcResult> {
+  let n = 0;
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: 2,
+    amount: 10_000,
+    requests: [
+      {
+        method: 'POST',
+        path: '/poet/transpile',
+        headers: auth,
+        setupRequest: (req) => {
+          const i = n++;
+          return { ...req, body: JSON.stringify({ code: fn30(`mem_${i % 100}`), language: 'python', config: { timeout: 1 + Math.floor(i / 100) } }) };
+        },
+      },
+    ],
+  });
 }
 
 const rows: Array<{ name: string; rps: number; p50: number; p99: number; ref?: string; ratio?: number; note?: string }> = [];
@@ -208,23 +231,7 @@ async function main(): Promise<void> {
 
     // ---------------------------------------------------------------- memory after 10,000 versions (tmpfs, to keep the run short)
     const rssBefore = rssMB(shmPid);
-    n = 0;
-    const tenK = await autocannon({
-      url: `http://127.0.0.1:${shm.port}`,
-      connections: 2,
-      amount: 10_000,
-      requests: [
-        {
-          method: 'POST',
-          path: '/poet/transpile',
-          headers: auth,
-          setupRequest: (req) => {
-            const i = n++;
-            return { ...req, body: JSON.stringify({ code: fn30(`mem_${i % 100}`), language: 'python', config: { timeout: 1 + Math.floor(i / 100) } }) };
-          },
-        },
-      ],
-    });
+    const tenK = await tenThousandVersions(shm.port);
     const rssAfter = rssMB(shmPid);
 
     // ---------------------------------------------------------------- GET /poet/functions over 5,000 functions
@@ -241,6 +248,15 @@ async function main(): Promise<void> {
     const listRun = await run(`GET /poet/functions (${count} functions)`, { url: `http://127.0.0.1:${shm.port}/poet/functions`, headers: auth });
     const rssEnd = rssMB(shmPid);
     await stop(shm);
+
+    // The same 10,000 versions on plain `node dist/cli.js serve`, without the runtime profile.
+    const plainWs = mkdtempSync(join('/dev/shm', 'poet-bench-plain-'));
+    cleanup.push(() => rmSync(plainWs, { recursive: true, force: true }));
+    const plain = await startPoet(plainWs, true);
+    const plainBefore = rssMB(plain.proc.pid!);
+    const plainTenK = await tenThousandVersions(plain.port);
+    const plainAfter = rssMB(plain.proc.pid!);
+    await stop(plain);
 
     // ---------------------------------------------------------------- start to first /health
     const starts: number[] = [];
@@ -285,7 +301,8 @@ async function main(): Promise<void> {
         `fsync of 4 KiB: disk ${f(diskFs.fsyncMs, 2)} ms, tmpfs ${f(shmFs.fsyncMs, 3)} ms (3 rounds per version)`,
     );
     console.log(`start to first /health: poet serve ${f(median(starts), 0)} ms (bare node:http process ${f(median(bareStarts), 0)} ms; startService in a running process ${f(median(inProc), 1)} ms), median of 5`);
-    console.log(`RSS: ${f(rssBefore)} MB at start, ${f(rssAfter)} MB after 10,000 new versions (${tenK.non2xx + tenK.errors} failed), ${f(rssEnd)} MB after 5,000 more functions and the list runs`);
+    console.log(`RSS: ${f(rssBefore)} MB after the miss run, ${f(rssAfter)} MB after 10,000 new versions (${tenK.non2xx + tenK.errors} failed, ${f(tenK.requests.average, 0)} versions/s), ${f(rssEnd)} MB after 5,000 more functions and the list runs`);
+    console.log(`RSS without the runtime profile (plain node): ${f(plainBefore)} MB at start, ${f(plainAfter)} MB after 10,000 new versions (${plainTenK.non2xx + plainTenK.errors} failed, ${f(plainTenK.requests.average, 0)} versions/s)`);
     console.log(`GET /poet/functions over ${count} functions: p50 ${f(listRun.latency.p50)} ms, p99 ${f(listRun.latency.p99)} ms`);
     console.log(`load average during the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${require('node:os').cpus().length} CPUs`);
   } finally {

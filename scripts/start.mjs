@@ -2,6 +2,7 @@
 // URL, the token and curl calls to try. Extra arguments go to `poet serve` (e.g. -- --port 0).
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -12,8 +13,10 @@ const workspace = join(root, 'examples');
 // The token goes to the service through the environment, never argv (visible in `ps`).
 const token = process.env.POET_API_KEY || randomBytes(32).toString('base64url');
 const args = process.argv.slice(2);
-const child = spawn(process.execPath, [join(root, 'dist/cli.js'), 'serve', '--workspace', workspace, ...args], {
-  env: { ...process.env, POET_API_KEY: token },
+// The same process profile as the extension's backend (V8 and malloc limits; docs/service.md).
+const profile = JSON.parse(readFileSync(join(root, 'server/service/runtime-profile.json'), 'utf8'));
+const child = spawn(process.execPath, [...profile.execArgv, join(root, 'dist/cli.js'), 'serve', '--workspace', workspace, ...args], {
+  env: { ...process.env, ...profile.env, POET_API_KEY: token },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 

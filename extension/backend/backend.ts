@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import { backendEnv, serverSettings, type PoetSettings } from '../config/settings';
 import { parseServerLogLine } from './serverLog';
 import { lazy } from '../lazy/load';
+import runtimeProfile from '../../server/service/runtime-profile.json';
 
 function lines(input: Readable, each: (line: string) => void): void {
   createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', each);
@@ -125,9 +126,9 @@ export class Backend implements vscode.Disposable {
     this.setStatus({ state: 'starting' });
 
     const serverModule = this.context.asAbsolutePath('dist/server.js');
-    const env = { ...process.env, ...backendEnv(settings), [TOKEN_ENV]: this.token, POET_CLIENT: 'vscode' };
+    const env = { ...process.env, ...runtimeProfile.env, ...backendEnv(settings), [TOKEN_ENV]: this.token, POET_CLIENT: 'vscode' };
     const serverOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: runtimeProfile.execArgv } },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const initializationOptions: PoetInitializationOptions = {
