@@ -14,6 +14,7 @@ import { parseSource } from '../../shared/source/parse';
 import { BUILTIN_DOMAINS } from '../generator/domains/index';
 import type { Generator } from '../generator/types';
 import type { CacheEntry, PoetStore } from '../storage/store';
+import { BoundedMemo } from './memo';
 import { decoratorConfig, selectFunction } from './select';
 
 export interface EnhanceInput {
@@ -54,8 +55,9 @@ export interface PipelineOptions {
   configContext: ConfigContext;
 }
 
-const PARSE_MEMO_SIZE = 256;
-const PARSE_MEMO_MAX_CHARS = 32 * 1024;
+/** Memo bounds: entries, and characters of source text kept (≈ 25 MB of parse trees at most). */
+const MEMO_ENTRIES = 256;
+const MEMO_CHARS = 1024 * 1024;
 const BUILTIN_DOMAIN_NAMES = new Set(BUILTIN_DOMAINS.map((d) => d.name));
 /** True when the domain (possibly `parent:child`) needs no user file from .dana/poet/domains. */
 const builtinOrNone = (domain: string | null) => !domain || domain.split(':').every((d) => BUILTIN_DOMAIN_NAMES.has(d.trim()));
@@ -86,20 +88,13 @@ export class EnhancePipeline {
    * Parsed texts, for the same code sent again with another config (a miss of the `target`
    * memo below). ParsedFile is treated as immutable everywhere, so sharing it is safe.
    */
-  private readonly parsed = new Map<string, ParsedFile>();
+  private readonly parsed = new BoundedMemo<ParsedFile>(MEMO_ENTRIES, MEMO_CHARS);
   private parse(code: string, language: Language): ParsedFile {
-    // Big texts (whole files) are not kept: the memo stays a few MB at most.
-    if (code.length > PARSE_MEMO_MAX_CHARS) return parseSource(code, language);
     const id = createHash('sha256').update(language).update('\0').update(code).digest('base64');
     const hit = this.parsed.get(id);
-    if (hit) {
-      this.parsed.delete(id);
-      this.parsed.set(id, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const fresh = parseSource(code, language);
-    this.parsed.set(id, fresh);
-    if (this.parsed.size > PARSE_MEMO_SIZE) this.parsed.delete(this.parsed.keys().next().value as string);
+    this.parsed.set(id, fresh, code.length);
     return fresh;
   }
 
@@ -110,10 +105,10 @@ export class EnhancePipeline {
    * that was half of a cache hit's own CPU time. Only answers that depend on nothing but the
    * request are kept; a user-defined domain is read from disk, so those are always recomputed.
    */
-  private readonly targets = new Map<string, Target>();
+  private readonly targets = new BoundedMemo<Target>(MEMO_ENTRIES, MEMO_CHARS);
   private target(input: EnhanceInput, sourceFile: string | null, language: Language): Target {
-    const memoKey = input.code.length > PARSE_MEMO_MAX_CHARS ? undefined : JSON.stringify([language, input.functionName, input.key, sourceFile, input.config, input.code]);
-    const known = memoKey === undefined ? undefined : this.targets.get(memoKey);
+    const memoKey = JSON.stringify([language, input.functionName, input.key, sourceFile, input.config, input.code]);
+    const known = this.targets.get(memoKey);
     if (known) return known;
 
     const parsed = this.parse(input.code, language);
@@ -142,10 +137,7 @@ export class EnhancePipeline {
     const domainPrint = this.userDomainFingerprint(config.domain);
     const hash = sourceHash({ source: fn.source, config, language, generatorVersion: generator.version + (domainPrint ? `+${domainPrint}` : '') });
     const t: Target = { fn, key, config, generator, domainPrint, hash };
-    if (memoKey !== undefined && builtinOrNone(config.domain)) {
-      this.targets.set(memoKey, t);
-      if (this.targets.size > PARSE_MEMO_SIZE) this.targets.delete(this.targets.keys().next().value as string);
-    }
+    if (builtinOrNone(config.domain)) this.targets.set(memoKey, t, memoKey.length);
     return t;
   }
 
