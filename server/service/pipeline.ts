@@ -14,7 +14,7 @@ import { parseSource } from '../../shared/source/parse';
 import { BUILTIN_DOMAINS } from '../generator/domains/index';
 import type { Generator } from '../generator/types';
 import type { CacheEntry, PoetStore } from '../storage/store';
-import { BoundedMemo } from './memo';
+import { BoundedMemo } from '../memo';
 import { decoratorConfig, selectFunction } from './select';
 
 export interface EnhanceInput {

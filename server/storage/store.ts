@@ -21,6 +21,7 @@ import {
 } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
 import { fsyncDir, fsyncFile, mkdirDurable, readJsonSync, readTextIfExists, removeTempLeftovers, stageFile, tempName, writeJsonAtomic, writeFileAtomic } from './atomic';
+import { BoundedMemo } from '../memo';
 import { withFileLock } from './lock';
 import { checkKey, checkVersion, poetPaths, resolveInside, toWorkspaceRelative, versionNumber, type PoetPaths } from './paths';
 
@@ -59,8 +60,13 @@ export interface VersionFile {
 /** Checked folder paths of this many keys are kept (a few hundred bytes each). */
 const DIRS_MEMO_SIZE = 4096;
 
-/** Parsed cache entries kept in memory (each holds one generated file, a few kB). */
-const CACHE_MEMO_SIZE = 512;
+/**
+ * Parsed cache entries kept in memory, at most 512 and 16 MiB of entry files: each holds a
+ * generated file (about 30 kB for a 30-line function, more for big ones), and the service runs
+ * with a capped heap (runtime-profile.json).
+ */
+const CACHE_MEMO_ENTRIES = 512;
+const CACHE_MEMO_BYTES = 16 * 1024 * 1024;
 
 const EXECUTION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
@@ -434,16 +440,13 @@ export class PoetStore {
         this.logger?.warn({ file: this.relative(file) }, 'cache entry does not match its name; treated as a miss');
         return undefined;
       }
-      if (Date.now() - st.mtimeMs > 50) {
-        this.cacheMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, entry });
-        if (this.cacheMemo.size > CACHE_MEMO_SIZE) this.cacheMemo.delete(this.cacheMemo.keys().next().value as string);
-      }
+      if (Date.now() - st.mtimeMs > 50) this.cacheMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, entry }, st.size);
     }
     if (!statSync(join(this.versionDir(key, entry.version), 'metadata.json'), { throwIfNoEntry: false })) return undefined;
     return entry;
   }
 
-  private readonly cacheMemo = new Map<string, { mtimeMs: number; size: number; entry: CacheEntry }>();
+  private readonly cacheMemo = new BoundedMemo<{ mtimeMs: number; size: number; entry: CacheEntry }>(CACHE_MEMO_ENTRIES, CACHE_MEMO_BYTES);
 
   /**
    * `current`, for the cache-hit path: synchronous (a thread-pool read costs more than the

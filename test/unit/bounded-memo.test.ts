@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BoundedMemo } from '../../server/service/memo';
+import { BoundedMemo } from '../../server/memo';
 
 describe('BoundedMemo', () => {
   it('drops the oldest entries past the entry count', () => {
