@@ -37,7 +37,7 @@ export function mediaType(contentType: string | undefined): string {
   return (semi < 0 ? (contentType ?? '') : contentType!.slice(0, semi)).trim().toLowerCase();
 }
 
-export function hasBody(req: IncomingMessage): boolean {
+function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -210,16 +210,9 @@ export class PoetStore {
     return (await this.readIndex(key)) !== undefined || (await this.listVersions(key)).length > 0;
   }
 
-  /** The current version, or null when none is set (or the pointer is unreadable). */
+  /** The current version, or null when none is set (or the pointer is not a version). See readCurrentSync. */
   async readCurrent(key: string): Promise<string | null> {
-    const text = readTextIfExists(join(this.functionDir(key), 'current'));
-    if (text === undefined) return null;
-    const v = text.trim();
-    if (!VERSION_RE.test(v)) {
-      this.logger?.warn({ key, current: text.slice(0, 40) }, 'current pointer is not a version; ignored');
-      return null;
-    }
-    return v;
+    return this.readCurrentSync(key);
   }
 
   /** Points `current` at `version`, which must exist (404 otherwise). Call under the function lock. */
@@ -399,10 +392,9 @@ export class PoetStore {
     const r = FunctionIndexSchema.safeParse(index);
     if (!r.success || r.data.versions.length === 0) return null;
     try {
-      const v = readFileSync(join(dir, 'current'), 'utf8').trim();
-      current = VERSION_RE.test(v) ? v : null;
+      current = this.readCurrentSync(key);
     } catch {
-      current = null;
+      current = null; // one unreadable pointer must not fail the whole list
     }
     const i = r.data;
     return { name: i.name, key, current_version: current, versions: i.versions, language: i.language, source_file: i.source_file, domain: i.domain, updated_at: i.updated_at };
@@ -449,10 +441,11 @@ export class PoetStore {
   private readonly cacheMemo = new BoundedMemo<{ mtimeMs: number; size: number; entry: CacheEntry }>(CACHE_MEMO_ENTRIES, CACHE_MEMO_BYTES);
 
   /**
-   * `current`, for the cache-hit path: synchronous (a thread-pool read costs more than the
-   * read), and memoised by the file's identity, mtime and size, so a hit costs one stat rather
-   * than open, read and close. A pointer changed within the last 50 ms is read again next time
-   * (mtime ticks are coarse, and an edit in place may keep the size).
+   * `current`: synchronous (a thread-pool read costs more than the read), and memoised by the
+   * file's identity, mtime and size, so a cache hit costs one stat rather than open, read and
+   * close. A pointer changed within the last 50 ms is read again next time (mtime ticks are
+   * coarse, and an edit in place may keep the size). Null when missing or not a version (logged);
+   * other read errors (e.g. `current` is a folder) are thrown.
    */
   readCurrentSync(key: string): string | null {
     const file = join(this.functionDir(key), 'current');
@@ -460,14 +453,11 @@ export class PoetStore {
     if (!st) return null;
     const memo = this.currentMemo.get(key);
     if (memo && memo.ino === st.ino && memo.mtimeMs === st.mtimeMs && memo.size === st.size) return memo.version;
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return null;
-    }
+    const text = readTextIfExists(file);
+    if (text === undefined) return null;
     const v = text.trim();
     const version = VERSION_RE.test(v) ? v : null;
+    if (!version) this.logger?.warn({ key, current: text.slice(0, 40) }, 'current pointer is not a version; ignored');
     if (Date.now() - st.mtimeMs > 50) {
       if (this.currentMemo.size >= DIRS_MEMO_SIZE) this.currentMemo.clear();
       this.currentMemo.set(key, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, version });
