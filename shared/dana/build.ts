@@ -155,8 +155,8 @@ export const b = {
   not: (operand: ExprLike): A.Not => ({ kind: 'not', operand: ex(operand) }),
   bin: (left: ExprLike, op: A.BinOp, right: ExprLike): A.Binary => ({ kind: 'binary', op, left: ex(left), right: ex(right) }),
   cmp: (left: ExprLike, op: CmpOp, right: ExprLike): A.Compare => ({ kind: 'compare', left: ex(left), ops: [op], rights: [ex(right)] }),
-  and: (...values: ExprLike[]): A.BoolOp => ({ kind: 'boolop', op: 'and', values: values.map(ex) }),
-  or: (...values: ExprLike[]): A.BoolOp => ({ kind: 'boolop', op: 'or', values: values.map(ex) }),
+  // No `and` / `or`: Dana evaluates both operands (`x != None and x.y` reads x.y when x is None),
+  // so code that writes Dana nests ifs instead. The emitter still prints them for parsed code.
   cond: (body: ExprLike, test: ExprLike, orelse: ExprLike): A.Cond => ({ kind: 'cond', body: ex(body), test: ex(test), orelse: ex(orelse) }),
   /** `lambda p1, p2 :: body` (params as names or `b.lparam`). */
   lambda: (params: Array<string | A.LambdaParam>, body: ExprLike): A.Lambda => ({

@@ -49,7 +49,8 @@ describe('dana emitter and builders', () => {
     assert.equal(emitExpr(b.bin(b.bin('a', '-', 'b'), '-', 'c')), 'a - b - c');
     assert.equal(emitExpr(b.bin('a', '**', b.bin('b', '**', 'c'))), 'a ** b ** c');
     assert.equal(emitExpr(b.bin(b.bin('a', '**', 'b'), '**', 'c')), '(a ** b) ** c');
-    assert.equal(emitExpr(b.not(b.and('a', 'b'))), 'not (a and b)');
+    assert.equal(emitExpr(b.not({ kind: 'boolop', op: 'and', values: [b.name('a'), b.name('b')] })), 'not (a and b)');
+    assert.equal((b as Record<string, unknown>).and, undefined, 'the builder offers no short-circuit-looking and');
     assert.equal(emitExpr(b.attr(b.num(1), 'real')), '(1).real');
     assert.equal(emitExpr(b.call(b.lambda(['v'], 'v'), [1])), '(lambda v :: v)(1)');
     assert.equal(emitExpr(b.cond(b.cond('a', 'b', 'c'), 'd', 'e')), '(a if b else c) if d else e');

@@ -43,8 +43,40 @@ describe('generated Dana', function () {
     for (const config of [{ fallback: 'original' }, { total_timeout: 5 }, { retries: 0, fallback: 'original', total_timeout: 1 }, { retries: 10, timeout: 0.5 }]) {
       const r = await generate({ ws, file: 'calc.na', text, language: 'dana', config });
       assert.deepEqual(parseDana(r.code).errors, [], JSON.stringify(config));
-      if ('fallback' in config) assert.match(r.code, /return __poet_original_safe_divide\(__poet_raw_a, __poet_raw_b\)/);
+      if ('fallback' in config) assert.match(r.code, /__poet_raw = \[a, b\]/);
     }
+  });
+
+  it('never writes and/or (Dana evaluates both sides), and declares every runtime helper sync', async () => {
+    const { danaRuntimeFiles } = await import('../../server/generator/runtime-files');
+    const runtime = danaRuntimeFiles().module.text;
+    const code = (t: string) => t.replace(/#[^\n]*/g, '').replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+    assert.doesNotMatch(code(runtime), /\b(and|or)\b/, 'the runtime module');
+    for (const def of runtime.match(/^\s*(sync )?def \w+/gm) ?? []) assert.match(def, /sync def/, def);
+    const ws = tempWorkspace();
+    for (const c of cases.slice(0, 20)) {
+      const r = await generateCase(ws, c);
+      assert.doesNotMatch(code(r.code.slice(r.code.indexOf('# ---- end of the original'))), /\b(and|or)\b/, `${c.file}:${c.fn.name}`);
+    }
+  });
+
+  it('composes a module: originals renamed in place, the generated part after each, line map back to the source', async () => {
+    const { composeDana } = await import('../../server/generator/dana/load');
+    const ws = tempWorkspace();
+    const text = 'LIMIT = 10\n\n@poet(retries=1)\ndef f(a: int = LIMIT) -> int:\n    return a\n\nprint(f())\n\ndef g(x) :\n    return x\nprint(g(2))\n';
+    const fns = parseDana(text).functions;
+    const r = await generate({ ws, file: 'm.na', text, language: 'dana', name: 'f' });
+    const out = composeDana(text, fns, new Map([['f', r.code]]));
+    assert.deepEqual(parseDana(out.text).errors, []);
+    const lines = out.text.split('\n');
+    assert.equal(lines[3], 'def __poet_original_f(a: int = LIMIT) -> int:', 'renamed where it was');
+    assert.equal(lines[2], '', 'the @poet line is blank (Dana\'s own @poet would run otherwise)');
+    const wrapper = lines.indexOf('def f(a: int = LIMIT) -> int:');
+    assert.ok(wrapper > 4 && wrapper < lines.indexOf('print(f())'), 'the wrapper follows the original, before its callers');
+    assert.equal(out.lineMap[lines.indexOf('print(f())')], 7);
+    assert.equal(out.lineMap[lines.indexOf('print(g(2))')], 11);
+    assert.equal(out.lineMap[wrapper], 0);
+    assert.ok(!out.text.includes('---- the original, kept'), 'the composed file has no second copy of the original');
   });
 
   it('strips only @poet decorators and keeps line numbers', () => {
