@@ -61,7 +61,7 @@ async function main() {
     const cfg = resolveConfig([fn.decorators[0]!.kwargs], ctx);
     if (!cfg.ok) throw new Error(JSON.stringify(cfg.issues));
     const g = generatorFor(language);
-    const req = { fn, fileText: text, sourceFile: `bench/assess.${language === 'python' ? 'py' : 'na'}`, config: cfg.config, version: 'v1', sourceHash: 'sha256:' + '0'.repeat(64), workspace: process.cwd() };
+    const req = { fn, fileText: text, sourceFile: `bench/assess.${language === 'python' ? 'py' : 'na'}`, config: cfg.config, key: fn.name, version: 'v1', sourceHash: 'sha256:' + '0'.repeat(64), workspace: process.cwd() };
     const parse: number[] = [];
     const gen: number[] = [];
     for (let i = 0; i < N + 200; i++) {

@@ -16,6 +16,8 @@ export const BackoffSchema = z
 export type Backoff = z.infer<typeof BackoffSchema>;
 
 export const FALLBACKS = ['raise', 'original'] as const;
+/** `Name` or `pkg.Name` / `pkg.mod.Name`: identifiers joined by dots. */
+const EXCEPTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** The core keys, each with the range it accepts. */
 export const CoreConfigShape = {
@@ -31,6 +33,14 @@ export const CoreConfigShape = {
   enable_training: z.boolean(),
   enable_monitoring: z.boolean(),
   fallback: z.enum(FALLBACKS),
+  /**
+   * Exception classes to retry besides the transient ones POET always retries (connection errors,
+   * timeouts, OSError with a transient errno, HTTP clients' disconnects): `Name` matches a class of
+   * that name anywhere in the exception's MRO, `pkg.Name` one defined in package `pkg`.
+   */
+  retry_on: z.array(z.string().regex(EXCEPTION_NAME, 'must be an exception class name such as "RateLimitError" or "requests.Timeout"')).max(50),
+  /** Retry even when an argument is one-shot (an iterator, generator, file or stream). */
+  retry_one_shot: z.boolean(),
 };
 export const CORE_KEYS = Object.keys(CoreConfigShape) as Array<keyof typeof CoreConfigShape>;
 
@@ -59,6 +69,8 @@ export const DEFAULT_CONFIG: PoetConfig = Object.freeze({
   enable_training: false,
   enable_monitoring: true,
   fallback: 'raise',
+  retry_on: Object.freeze([]) as unknown as string[],
+  retry_one_shot: false,
   domain_params: Object.freeze({}),
 }) as PoetConfig;
 

@@ -1,13 +1,18 @@
+import codecs
 import hashlib
 import importlib.util
-import inspect
 import json
 import os
 import re
 import warnings
 
 _warned = set()
-_loaded = {}
+_indexes = {}
+_files = {}
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_VERSION = re.compile(r"^v[1-9][0-9]*$")
 
 
 class PoetWarning(UserWarning):
@@ -19,6 +24,38 @@ def function_text_hash(source):
     at the end removed, one final newline, sha256 hex prefixed "sha256:"."""
     text = re.sub(r"\s+$", "", source.replace("\r\n", "\n").replace("\r", "\n")) + "\n"
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _source_lines(path):
+    """The file's lines, decoded as Python decodes source (BOM, coding cookie, else UTF-8).
+    Read directly: inspect and linecache need tokenize, which may be the module being enhanced."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _files:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        encoding = "utf-8"
+        if data.startswith(codecs.BOM_UTF8):
+            data, encoding = data[3:], "utf-8"
+        else:
+            for line in data.split(b"\n", 2)[:2]:
+                m = _COOKIE.match(line)
+                if m:
+                    encoding = m.group(1).decode("ascii")
+                    break
+                if line.strip() and not line.lstrip().startswith(b"#"):
+                    break
+        try:
+            _files[key] = _NEWLINE.split(data.decode(encoding))
+        except (LookupError, UnicodeDecodeError):
+            return None
+    return _files[key]
 
 
 def _workspace_of(path):
@@ -40,60 +77,96 @@ def _read_json(path):
         return None
 
 
+def _index(workspace, refresh=False):
+    """(function name, source file) -> [(key, version, metadata)] for every current Python version,
+    read once per process (again when a lookup misses)."""
+    if refresh or workspace not in _indexes:
+        index = {}
+        functions = os.path.join(workspace, ".dana", "poet", "functions")
+        try:
+            keys = sorted(os.listdir(functions))
+        except OSError:
+            keys = []
+        for key in keys:
+            try:
+                with open(os.path.join(functions, key, "current"), "r", encoding="utf-8") as f:
+                    version = f.read().strip()
+            except OSError:
+                continue
+            if not _VERSION.match(version):
+                continue
+            meta = _read_json(os.path.join(functions, key, version, "metadata.json"))
+            if not isinstance(meta, dict) or meta.get("language") != "python":
+                continue
+            index.setdefault((meta.get("function_name"), meta.get("source_file")), []).append((key, version, meta))
+        _indexes[workspace] = index
+    return _indexes[workspace]
+
+
+def _matches(code, meta):
+    """The version was generated from the function's current text."""
+    lines = meta.get("function_lines")
+    if isinstance(lines, dict) and isinstance(lines.get("count"), int):
+        source = _source_lines(code.co_filename)
+        first = code.co_firstlineno - 1
+        if source is None or first + lines["count"] > len(source):
+            return False
+        text = source[first:first + lines["count"]]
+        text = [text[0].lstrip(" \t\f")] + text[1:]
+        return function_text_hash("\n".join(text)) == lines.get("hash")
+    # Versions from before function_lines: compare the text inspect gives.
+    try:
+        import inspect
+        source = inspect.getsource(code)
+    except Exception:
+        return False
+    recorded = meta.get("function_hash") or (meta.get("generator_metadata") or {}).get("function_text_hash")
+    return function_text_hash(source) == recorded
+
+
 def find_version(fn):
     """(workspace, key, version, metadata, reason): the current version generated for ``fn``,
-    or None entries and a reason when there is none or its hash differs."""
-    try:
-        path = inspect.getsourcefile(fn)
-        source = inspect.getsource(fn)
-    except (OSError, TypeError):
+    or None entries and a reason when there is none or its text differs."""
+    target = fn
+    while not hasattr(target, "__code__") and hasattr(target, "__wrapped__"):
+        target = target.__wrapped__  # through decorators below @poet (functools.lru_cache, ...)
+    code = getattr(target, "__code__", None)
+    if code is None or not os.path.isfile(code.co_filename):
         return None, None, None, None, "its source is not available"
+    path = os.path.abspath(code.co_filename)
     workspace = _workspace_of(path)
     if workspace is None:
         return None, None, None, None, "no .dana/poet/ folder above %s" % path
-    rel = os.path.relpath(os.path.abspath(path), workspace).replace(os.sep, "/")
-    want = function_text_hash(source)
-    functions = os.path.join(workspace, ".dana", "poet", "functions")
-    try:
-        keys = sorted(os.listdir(functions))
-    except OSError:
-        keys = []
+    rel = os.path.relpath(path, workspace).replace(os.sep, "/")
     stale = None
-    for key in keys:
-        try:
-            with open(os.path.join(functions, key, "current"), "r", encoding="utf-8") as f:
-                version = f.read().strip()
-        except OSError:
-            continue
-        if not re.match(r"^v[1-9][0-9]*$", version):
-            continue
-        meta = _read_json(os.path.join(functions, key, version, "metadata.json"))
-        if not meta or meta.get("function_name") != fn.__name__ or meta.get("language") != "python":
-            continue
-        if meta.get("source_file") not in (rel, None):
-            continue
-        recorded = meta.get("function_hash") or (meta.get("generator_metadata") or {}).get("function_text_hash")
-        if recorded == want:
-            return workspace, key, version, meta, None
-        stale = "its current version %s was generated from other source (edited since)" % version
+    for refresh in (False, True):
+        index = _index(workspace, refresh)
+        for where in (rel, None):
+            for key, version, meta in index.get((fn.__name__, where), ()):
+                if _matches(code, meta):
+                    return workspace, key, version, meta, None
+                stale = "its current version %s was generated from other source (edited since)" % version
+        if stale:
+            break
     return workspace, None, None, None, stale or "it has not been enhanced yet"
 
 
 def _load(workspace, key, version):
+    """A fresh instance of the version's module for each function it replaces: a module executed
+    twice (importlib.reload, a test's fresh import) gets wrappers of its own, bound to its own
+    function, not the wrapper of the earlier copy."""
     path = os.path.join(workspace, ".dana", "poet", "functions", key, version, "enhanced.py")
-    if path in _loaded:
-        return _loaded[path]
     name = "_poet_enhanced_%s_%s" % (re.sub(r"\W", "_", key), version)
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    _loaded[path] = module
     return module
 
 
 def _warn_once(fn, reason, workspace=None):
-    where = (inspect.getsourcefile(fn) if hasattr(fn, "__code__") else None) or "FILE"
-    tag = (where, fn.__qualname__)
+    code = getattr(fn, "__code__", None)
+    where = code.co_filename if code is not None else "FILE"
+    tag = (where, getattr(fn, "__qualname__", fn.__name__))
     if workspace and where != "FILE":
         where = os.path.relpath(where, workspace).replace(os.sep, "/")
     if tag in _warned:
@@ -101,7 +174,7 @@ def _warn_once(fn, reason, workspace=None):
     _warned.add(tag)
     warnings.warn(
         "POET: %s runs unenhanced: %s. Enhance it with `node dist/cli.js enhance %s --function %s` "
-        "(or the VS Code command \"POET: Enhance Function\")." % (fn.__qualname__, reason, where, fn.__name__),
+        "(or the VS Code command \"POET: Enhance Function\")." % (tag[1], reason, where, fn.__name__),
         PoetWarning,
         stacklevel=4,  # the user's decorator line: warn <- _warn_once <- _enhance <- poet/decorate
     )

@@ -2,6 +2,7 @@
 // The service calls `generate` on a cache miss; the result is stored as version vN.
 import type { PoetConfig } from '../../shared/config';
 import type { FunctionModel, Language } from '../../shared/source/model';
+import type { RuntimeFile } from './runtime-files';
 
 export interface GenerateRequest {
   fn: FunctionModel;
@@ -9,6 +10,8 @@ export interface GenerateRequest {
   fileText: string;
   /** Workspace-relative POSIX path of that file, or null when the code came without one. */
   sourceFile: string | null;
+  /** The storage key the version is kept under (the function's name, or module-qualified). */
+  key: string;
   config: PoetConfig;
   /** The version being generated, e.g. "v3" (it appears in the header comment). */
   version: string;
@@ -29,6 +32,8 @@ export interface GenerateResult {
   phases: Record<string, unknown>;
   /** Extra facts for metadata.json (e.g. the LLM rules taken, or why they were not). */
   metadata: Record<string, unknown>;
+  /** The runtime files the code imports; the store writes each under `.dana/poet/` if missing. */
+  runtime: RuntimeFile[];
 }
 
 export interface Generator {

@@ -58,6 +58,7 @@ export class LearningRecords {
         attempts: req.attempts,
         ...(req.attempt_log ? { attempt_log: req.attempt_log } : {}),
         ...(req.fallback_used !== undefined ? { fallback_used: req.fallback_used } : {}),
+        ...(req.notes?.length ? { notes: req.notes } : {}),
       },
     };
     await mkdirDurable(dir);

@@ -14,6 +14,8 @@ export const KEY_DOCS: Record<(typeof CORE_KEYS)[number], string> = {
   enable_training: 'Let Train produce new versions from recorded executions and feedback.',
   enable_monitoring: 'Record executions (inputs, outcome, duration) for metrics and Train.',
   fallback: '"raise": fail when the enhanced path fails; "original": call the unenhanced function instead.',
+  retry_on: 'Exception classes to retry besides the transient ones POET always retries (connection errors, timeouts, transient OSErrors): ["RateLimitError", "requests.Timeout"]. Anything else is raised at once, unchanged.',
+  retry_one_shot: 'Retry even when an argument is one-shot (an iterator, generator, file or stream the first attempt may have consumed). Off by default.',
 };
 
 type Json = Record<string, unknown>;

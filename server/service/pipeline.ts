@@ -2,19 +2,21 @@
 // parse → pick the function → effective config → source hash → cache hit, or (under the
 // function's lock) generate, write version vN completely, point `current` at it, cache it.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
 import { canonicalJson, resolveConfig, type ConfigContext, type PoetConfig } from '../../shared/config';
-import { functionTextHash, sourceHash } from '../../shared/source/hash';
+import { functionLinesHash, functionTextHash, sourceHash } from '../../shared/source/hash';
 import { languageOfPath, type Language, type ParsedFile } from '../../shared/source/model';
 import { parseSource } from '../../shared/source/parse';
 import { BUILTIN_DOMAINS } from '../generator/domains/index';
+import { danaRuntimeFiles, pythonRuntimeFile } from '../generator/runtime-files';
 import type { Generator } from '../generator/types';
 import type { CacheEntry, PoetStore } from '../storage/store';
 import { BoundedMemo } from '../memo';
+import { cpythonAccepts } from './cpython-check';
 import { decoratorConfig, selectFunction } from './select';
 
 export interface EnhanceInput {
@@ -106,21 +108,21 @@ export class EnhancePipeline {
    * request are kept; a user-defined domain is read from disk, so those are always recomputed.
    */
   private readonly targets = new BoundedMemo<Target>(MEMO_ENTRIES, MEMO_CHARS);
-  private target(input: EnhanceInput, sourceFile: string | null, language: Language): Target {
+  private target(input: EnhanceInput, sourceFile: string | null, language: Language, cpythonCompiles = false): Target {
     const memoKey = JSON.stringify([language, input.functionName, input.key, sourceFile, input.config, input.code]);
     const known = this.targets.get(memoKey);
     if (known) return known;
 
     const parsed = this.parse(input.code, language);
-    if (parsed.errors.length) {
+    const target = input.functionName ? parsed.functions.find((f) => f.name === input.functionName) : undefined;
+    const outside = (e: { line: number }) => target !== undefined && (e.line < target.start_line || e.line > target.end_line);
+    // CPython compiles the file and POET's parser stumbled elsewhere: the function itself was read right.
+    if (parsed.errors.length && !(cpythonCompiles && parsed.errors.every(outside))) {
       const first = parsed.errors[0]!;
       // The enhanced code is loaded after (Dana) or imports (Python) the whole original file, so an
       // error anywhere in it matters; say so when it lies outside the function being enhanced.
-      const target = input.functionName ? parsed.functions.find((f) => f.name === input.functionName) : undefined;
-      const outside = target && (first.line < target.start_line || first.line > target.end_line)
-        ? ` This is outside ${target.name}, but the enhanced code loads the whole file, so fix it first.`
-        : '';
-      throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message.replace(/\.$/, '')}.${outside}`, {
+      const where = target && outside(first) ? ` This is outside ${target.name}, but the enhanced code loads the whole file, so fix it first.` : '';
+      throw new PoetError('syntax_error', `The ${language} code does not parse: line ${first.line}, column ${first.column}: ${first.message.replace(/\.$/, '')}.${where}`, {
         line: first.line,
         column: first.column,
         message: first.message,
@@ -174,18 +176,19 @@ export class EnhancePipeline {
     const sourceFile = this.sourceFileOf(input.contextFile);
     const language: Language = input.language ?? (sourceFile ? languageOfPath(sourceFile) : null) ?? 'dana';
 
-    const { fn, key, config, generator, domainPrint, hash } = this.target(input, sourceFile, language);
+    const cpythonCompiles = language === 'python' && this.parse(input.code, language).errors.length > 0 && (await cpythonAccepts(input.code)) === true;
+    const { fn, key, config, generator, domainPrint, hash } = this.target(input, sourceFile, language, cpythonCompiles);
     const sameOrigin = (e: CacheEntry) => !sourceFile || !e.metadata.source_file || e.metadata.source_file === sourceFile;
     if (!input.force) {
       const hit = await this.store.readCache(key, hash);
-      if (hit && sameOrigin(hit)) return this.hitResponse(key, hit);
+      if (hit && sameOrigin(hit)) return this.hitResponse(key, hit, language);
     }
 
     return this.store.withFunctionLock(key, async () => {
       // Someone may have generated this exact input while we waited for the lock.
       if (!input.force) {
         const hit = await this.store.readCache(key, hash);
-        if (hit && sameOrigin(hit)) return this.hitResponse(key, hit);
+        if (hit && sameOrigin(hit)) return this.hitResponse(key, hit, language);
       }
       const index = await this.store.readIndex(key);
       if (index && (index.name !== fn.name || (sourceFile && index.source_file && index.source_file !== sourceFile))) {
@@ -211,7 +214,7 @@ export class EnhancePipeline {
         ? { reason: input.reason, detail: undefined }
         : this.reasonFor(parent, fnHash, config, generator, input.force ?? false, domainPrint);
 
-      const result = await generator.generate({ fn, fileText: input.code, sourceFile: recordedFile, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
+      const result = await generator.generate({ fn, fileText: input.code, sourceFile: recordedFile, key, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
       const vdir = this.store.versionDir(key, version);
       const ext = language === 'python' ? 'py' : 'na';
       const fileNames = [result.fileName, ...(result.trainCode !== null ? [`train.${ext}`] : []), 'metadata.json'];
@@ -224,6 +227,7 @@ export class EnhancePipeline {
         source_file: recordedFile,
         source_hash: hash,
         function_hash: fnHash,
+        ...(language === 'python' ? { function_lines: functionLinesHash(input.code, fn) } : {}),
         config: config as unknown as Record<string, unknown>,
         domain: config.domain,
         phases: result.phases,
@@ -255,7 +259,7 @@ export class EnhancePipeline {
         version,
         [{ name: result.fileName, data: result.code }, ...(result.trainCode !== null ? [{ name: `train.${ext}`, data: result.trainCode }] : [])],
         metadata,
-        { makeCurrent, cache: entry },
+        { makeCurrent, cache: entry, runtime: result.runtime },
       );
       this.logger.info({ key, version, reason, source_hash: hash }, 'new version');
       return this.response(key, entry, { created: true, cached: false, current: makeCurrent });
@@ -336,7 +340,12 @@ export class EnhancePipeline {
    */
   private readonly hits = new WeakMap<CacheEntry, { current?: TranspileResponse; other?: TranspileResponse }>();
 
-  private hitResponse(key: string, entry: CacheEntry): TranspileResponse {
+  private hitResponse(key: string, entry: CacheEntry, language: Language): TranspileResponse {
+    // A version imports its runtime files; put them back if someone deleted .dana/poet/runtime.
+    const runtime = language === 'python' ? [pythonRuntimeFile()] : danaRuntimeFiles().files;
+    if (entry.metadata.generator_metadata?.runtime === `.dana/poet/${runtime[0]!.path}` && !existsSync(resolve(this.store.paths.root, runtime[0]!.path))) {
+      void Promise.all(runtime.map((r) => this.store.ensureRuntimeFile(r))).catch((e: Error) => this.logger.warn({ err: e.message }, 'could not restore the runtime files'));
+    }
     const current = this.store.readCurrentSync(key) === entry.version;
     let byFlag = this.hits.get(entry);
     if (!byFlag) this.hits.set(entry, (byFlag = {}));

@@ -13,6 +13,8 @@ export interface PoetPaths {
   executions: string;
   feedback: string;
   magic: string;
+  /** Immutable, content-named runtime files that enhanced code imports. */
+  runtime: string;
   /** Cross-process lock files (not part of the design's layout, hidden). */
   locks: string;
 }
@@ -28,6 +30,7 @@ export function poetPaths(workspace: string): PoetPaths {
     executions: resolve(root, 'executions'),
     feedback: resolve(root, 'feedback'),
     magic: resolve(root, 'magic'),
+    runtime: resolve(root, 'runtime'),
     locks: resolve(root, '.locks'),
   };
 }

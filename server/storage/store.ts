@@ -7,7 +7,7 @@
 // names a complete version. The version folders are the truth; `index.json` is a summary
 // rebuilt from them on every write, so `GET /poet/functions` reads one small file per function.
 import { promises as fs, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
@@ -51,6 +51,12 @@ export const CacheEntrySchema = z.object({
   metadata: VersionMetadataSchema,
 });
 export type CacheEntry = z.infer<typeof CacheEntrySchema>;
+
+/** A runtime file for `.dana/poet/` (`path` relative to it, e.g. `runtime/python/NAME.py`). */
+export interface RuntimeSource {
+  path: string;
+  text: string;
+}
 
 export interface VersionFile {
   name: string;
@@ -257,11 +263,13 @@ export class PoetStore {
     version: string,
     files: VersionFile[],
     metadata: VersionMetadata,
-    opts: { makeCurrent: boolean; cache?: CacheEntry },
+    opts: { makeCurrent: boolean; cache?: CacheEntry; runtime?: RuntimeSource[] },
   ): Promise<void> {
     const fnDir = this.functionDir(key);
     const final = this.versionDir(key, version);
     await this.ensureLayout();
+    // The runtime the version imports is durable before the version exists.
+    for (const r of opts.runtime ?? []) await this.ensureRuntimeFile(r);
     await mkdirDurable(fnDir);
     const cacheTarget = opts.cache ? this.cacheFile(key, opts.cache.source_hash) : undefined;
     if (cacheTarget) await mkdirDurable(dirname(cacheTarget));
@@ -297,6 +305,16 @@ export class PoetStore {
     }
     for (const [t, target] of staged) renameSync(t, target);
     await Promise.all([fsyncDir(fnDir), ...(cacheTarget ? [fsyncDir(dirname(cacheTarget))] : [])]);
+  }
+
+  /**
+   * `.dana/poet/runtime/LANG/NAME`: written once; its name carries a hash of its text, so a file
+   * of that name with other bytes (edited by hand, or torn) is replaced, never left to be used.
+   */
+  async ensureRuntimeFile(runtime: RuntimeSource): Promise<void> {
+    const target = resolveInside(this.paths.root, ...runtime.path.split('/'));
+    if (!target.startsWith(this.paths.runtime + sep)) throw new Error(`runtime file ${runtime.path} is not under runtime/`);
+    if (readTextIfExists(target) !== runtime.text) await writeFileAtomic(target, runtime.text);
   }
 
   /** index.json after adding `version`: the version folders on disk are the truth. */

@@ -155,6 +155,8 @@ export const VersionMetadataSchema = z
     source_hash: HashSchema,
     /** Hash of the function's own text (normalised), as the Python runtime hook computes it. */
     function_hash: HashSchema,
+    /** Python: the lines the function spans and their hash, which the runtime hook checks at import. */
+    function_lines: z.object({ count: z.number().int().min(1), hash: HashSchema }).optional(),
     /** The effective config (all keys). */
     config: z.record(z.string(), z.unknown()),
     domain: z.string().nullable(),

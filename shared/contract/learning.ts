@@ -47,6 +47,8 @@ export const ExecutionRequestSchema = z
     context: z.record(z.string(), z.unknown()).optional(),
     attempt_log: z.array(AttemptSchema).max(1000).optional(),
     fallback_used: z.boolean().optional(),
+    /** What the wrapper decided and why, e.g. "not retried: argument 'rows' is one-shot (...)". */
+    notes: z.array(z.string().max(500)).max(20).optional(),
   })
   .refine((r) => !(r.error && r.output !== undefined), {
     message: 'give either output (success) or error (failure), not both',
@@ -88,6 +90,7 @@ export const ExecutionResultFileSchema = z.object({
   attempts: z.number().int(),
   attempt_log: z.array(AttemptSchema).optional(),
   fallback_used: z.boolean().optional(),
+  notes: z.array(z.string()).optional(),
 });
 export type ExecutionResultFile = z.infer<typeof ExecutionResultFileSchema>;
 

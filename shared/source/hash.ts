@@ -28,3 +28,15 @@ export function sourceHash(input: {
   const payload = [normalizeSource(input.source), canonicalJson(input.config), input.language, input.generatorVersion].join('\u0000');
   return sha256(payload);
 }
+
+/**
+ * What the Python runtime hook can check at import time without parsing: the number of source
+ * lines the function spans (first decorator to end of body) and the hash of those whole lines,
+ * the first one without its indentation. The hook reads the same lines from the function's file
+ * at `co_firstlineno`, so it needs neither inspect nor tokenize (which may be what is enhanced).
+ */
+export function functionLinesHash(fileText: string, fn: { range: { start: { line: number }; end: { line: number } } }): { count: number; hash: string } {
+  const lines = fileText.split(/\r\n|\r|\n/).slice(fn.range.start.line - 1, fn.range.end.line);
+  if (lines.length) lines[0] = lines[0]!.replace(/^[ \t\f]+/, '');
+  return { count: lines.length, hash: functionTextHash(lines.join('\n')) };
+}

@@ -43,7 +43,8 @@ export function findFunction(parsed: ParsedFile, name: string): FunctionModel | 
 
 /** The function's `@poet(...)` (Dana) or `@poet` / `@poet.poet(...)` (Python) decorator. */
 export function poetDecorator(fn: FunctionModel): DecoratorModel | undefined {
-  return fn.decorators.find((d) => d.name === 'poet' || d.name === 'poet.poet');
+  // `@poet(...)`, or through a module alias: `@poet.poet(...)`, `@_poet.poet(...)`.
+  return fn.decorators.find((d) => d.name === 'poet' || d.name.endsWith('.poet'));
 }
 
 /** Qualified name of a function: its parents and its own name, joined by dots. */

@@ -28,6 +28,7 @@ def quote_rate(credit_score: int) -> float:
       'err(e.assess, "excellent", "$50,000", "25%", "30 months")',
       'err(e.assess, 700, "50K", 0.4, 3)',
       'err(e.assess, 720, "2.5M", 25, "5 years")',
+      'err(e.assess, 720, "2.5M", 1.2, "5 years")',
       'err(e.assess, 900, 50000, 0.2, 1)',
       'err(e.assess, 700, "-$5", 0.2, 1)',
       'err(e.assess, 700, "lots", 0.2, 1)',
@@ -35,12 +36,15 @@ def quote_rate(credit_score: int) -> float:
     ].join('\n'));
     assert.deepEqual((out[0]!.ok as Row).inputs, [780, 50000.0, 0.25, 2.5]);
     assert.deepEqual((out[1]!.ok as Row).inputs, [700, 50000.0, 0.4, 3]);
-    assert.deepEqual((out[2]!.ok as Row).inputs, [720, 2500000.0, 0.25, 5.0]);
-    assert.equal(out[3]!.error, 'PerceiveError');
-    assert.match(String(out[3]!.message), /parameter 'credit_score' = 900: must be at most 850 \(financial_services: credit scores/);
-    assert.match(String(out[4]!.message), /parameter 'annual_income' = '-\$5': must be at least 0/);
-    assert.match(String(out[5]!.message), /parameter 'annual_income' = 'lots': expected float, got str/);
-    assert.match(String(out[6]!.message), /parameter 'debt_to_income' = '150%': must be at most 1/);
+    // A number is never rescaled: 25 is not read as 25%; it is out of range and rejected loudly.
+    assert.match(String(out[2]!.message), /parameter 'debt_to_income' = 25: must be at most 10 \(financial_services: debt-to-income/);
+    assert.deepEqual((out[3]!.ok as Row).inputs, [720, 2500000.0, 1.2, 5.0]);
+    assert.equal(out[4]!.error, 'PerceiveError');
+    assert.match(String(out[4]!.message), /parameter 'credit_score' = 900: must be at most 850 \(financial_services: credit scores/);
+    assert.match(String(out[5]!.message), /parameter 'annual_income' = '-\$5': must be at least 0/);
+    assert.equal(out[6]!.error, 'PerceiveTypeError');
+    assert.match(String(out[6]!.message), /parameter 'annual_income' = 'lots': expected float, got str/);
+    assert.deepEqual((out[7]!.ok as Row).inputs, [700, 50000, 1.5, 1], 'debt of 150% of income is real');
 
     const rate = await run('financial_services', text, 'quote_rate', 'err(e.quote_rate, 700)', { max_rate: 30 });
     assert.equal(rate[0]!.error, 'EnforceError');

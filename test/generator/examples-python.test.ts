@@ -39,7 +39,8 @@ describe('generated Python for the examples', function () {
       '    original = getattr(importlib.import_module(mod), name)',
       '    enhanced = getattr(e, name)',
       '    same = str(inspect.signature(enhanced)) == str(inspect.signature(original))',
-      '    print(json.dumps([key, same, e._poet_original() is inspect.unwrap(original) or e._poet_original().__code__ is original.__code__]))',
+      '    taken = e._poet_op.original()',
+      '    print(json.dumps([key, same, taken is inspect.unwrap(original) or taken.__code__ is original.__code__]))',
       ...checks,
     ].join('\n');
     for (const row of lines(await python(ws, script)) as Array<[string, boolean, boolean]>) {

@@ -38,6 +38,7 @@ export async function generate(opts: {
   name?: string;
   config?: PoetConfigInput;
   version?: string;
+  key?: string;
 }): Promise<GenerateResult> {
   const fn = functionIn(opts.text, opts.language, opts.name);
   const poetDecorator = fn.decorators.find((d) => d.name === 'poet');
@@ -47,6 +48,7 @@ export async function generate(opts: {
     fn,
     fileText: opts.text,
     sourceFile: opts.file,
+    key: opts.key ?? fn.name,
     config: r.config,
     version: opts.version ?? 'v1',
     sourceHash: 'sha256:' + '0'.repeat(64),
@@ -54,8 +56,9 @@ export async function generate(opts: {
   });
 }
 
-/** Writes enhanced.py where the service would (.dana/poet/functions/KEY/vN/). */
+/** Writes enhanced.py where the service would (.dana/poet/functions/KEY/vN/), with its runtime. */
 export function install(ws: string, key: string, version: string, result: GenerateResult): string {
+  for (const r of result.runtime) write(ws, `.dana/poet/${r.path}`, r.text);
   return write(ws, `.dana/poet/functions/${key}/${version}/${result.fileName}`, result.code);
 }
 
@@ -99,4 +102,37 @@ export function enhancedScript(key: string, version: string, body: string): stri
 export function lines(r: RunResult): unknown[] {
   if (r.code !== 0) throw new Error(`python3 exited ${r.code}: ${r.stderr}`);
   return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+export const PYTHON_PKG = join(__dirname, '..', '..', 'python');
+
+/**
+ * Writes `text` to `file` in `ws` and enhances every @poet function in it through the service's
+ * own pipeline (as `poet enhance FILE` does), so metadata.json and the runtime file are real.
+ */
+export async function enhanceModule(ws: string, file: string, text: string, config: PoetConfigInput = {}): Promise<void> {
+  write(ws, file, text);
+  const { PoetStore } = await import('../../server/storage/store');
+  const { createPipeline } = await import('../../server/service/generators');
+  const { createLogger } = await import('../../server/service/logger');
+  const pipeline = createPipeline(new PoetStore(ws), createLogger('silent'));
+  for (const fn of parseSource(text, 'python').functions) {
+    if (!fn.decorators.some((d) => d.name === 'poet' || d.name.endsWith('.poet'))) continue;
+    await pipeline.enhance({ code: text, language: 'python', functionName: fn.name, config, contextFile: file });
+  }
+}
+
+/** Runs `script` with the workspace and the `poet` package (the runtime hook) importable. */
+export function withHook(ws: string, script: string, env: Record<string, string> = {}): Promise<RunResult> {
+  return python(ws, script, env, [PYTHON_PKG]);
+}
+
+/** A temp workspace with `file`, and version v1 of one of its functions installed. */
+export async function setup(file: string, text: string, config: PoetConfigInput = {}, name?: string) {
+  const ws = tempWorkspace();
+  write(ws, file, text);
+  const result = await generate({ ws, file, text, language: 'python', config, name });
+  const fn = name ?? /def (\w+)/.exec(text)![1]!;
+  install(ws, fn, 'v1', result);
+  return { ws, fn, result };
 }

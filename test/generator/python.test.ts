@@ -1,16 +1,10 @@
 // Generated Python executed with the real python3: results equal the original's on valid
-// input; Perceive, Operate (retries, timeouts, fallback) and Enforce behave as configured.
+// input; Perceive converts only what the annotation says the original cannot take; Enforce
+// checks the result; the version file holds the plan and imports an immutable runtime.
 import assert from 'node:assert/strict';
-import { enhancedScript, generate, install, lines, python, tempWorkspace, write } from './helpers';
-
-async function setup(file: string, text: string, config: Record<string, unknown> = {}, name?: string) {
-  const ws = tempWorkspace();
-  write(ws, file, text);
-  const r = await generate({ ws, file, text, language: 'python', config, name });
-  const fn = name ?? /def (\w+)/.exec(text)![1]!;
-  install(ws, fn, 'v1', r);
-  return { ws, fn, result: r };
-}
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { enhancedScript, generate, install, lines, python, setup, tempWorkspace, write } from './helpers';
 
 const CALC = `import math
 
@@ -36,7 +30,7 @@ describe('generated Python: computation', function () {
         ws,
         enhancedScript('safe_divide', 'v1', [
           'import calc, inspect',
-          'cases = [(10, 4), (3,), (-7.5, 2.5), (1e10, 3)]',
+          'cases = [(10, 4), (3,), (-7.5, 2.5), (1e10, 3), (True, 2)]',
           'out([[e.safe_divide(*c), calc.safe_divide(*c)] for c in cases])',
           'out(str(inspect.signature(e.safe_divide)))',
           'out(e.safe_divide.__doc__)',
@@ -48,17 +42,24 @@ describe('generated Python: computation', function () {
     assert.match(String(out[2]), /SCALE comes from this module/);
   });
 
-  it('rejects zero divisors, NaN, wrong types and sqrt/log domains with PerceiveError naming parameter, value and rule', async () => {
+  it('rejects zero divisors, NaN, wrong types and sqrt/log domains with PerceiveError naming function, parameter, value and rule', async () => {
     const { ws } = await setup('calc.py', CALC, { domain: 'computation' }, 'safe_divide');
     const out = lines(
-      await python(ws, enhancedScript('safe_divide', 'v1', ['err(e.safe_divide, 1, 0)', 'err(e.safe_divide, float("nan"), 1)', 'err(e.safe_divide, "x", 1)', 'err(e.safe_divide, None, 1)'].join('\n'))),
+      await python(ws, enhancedScript('safe_divide', 'v1', [
+        'err(e.safe_divide, 1, 0)', 'err(e.safe_divide, float("nan"), 1)', 'err(e.safe_divide, "x", 1)', 'err(e.safe_divide, None, 1)',
+        'out([issubclass(type(x), t) for x, t in [(e.PerceiveError("m"), ValueError)]])',
+        'try:\n    e.safe_divide(1, 0)\nexcept ZeroDivisionError as x:\n    out(["ZeroDivisionError caught", x.rule])',
+        'try:\n    e.safe_divide("x", 1)\nexcept TypeError as x:\n    out(["TypeError caught", x.param])',
+      ].join('\n'))),
     ) as Array<{ error: string; message: string; phase: string }>;
-    assert.deepEqual(out.map((o) => o.error), ['PerceiveError', 'PerceiveError', 'PerceiveError', 'PerceiveError']);
-    assert.equal(out[0]!.message, "[perceive] parameter 'b' = 0: must not be zero (computation: used as a divisor)");
+    assert.deepEqual(out.slice(0, 4).map((o) => o.error), ['PerceiveZeroDivisionError', 'PerceiveError', 'PerceiveTypeError', 'PerceiveTypeError']);
+    assert.equal(out[0]!.message, "[perceive] safe_divide: parameter 'b' = 0: must not be zero (computation: used as a divisor)");
     assert.match(out[1]!.message, /parameter 'a' = nan: must be a finite number/);
     assert.match(out[2]!.message, /parameter 'a' = 'x': expected float, got str/);
     assert.match(out[3]!.message, /parameter 'a' = None: must not be None/);
-    assert.ok(out.every((o) => o.phase === 'perceive'));
+    assert.ok(out.slice(0, 4).every((o) => o.phase === 'perceive'));
+    // What the original would have raised still catches POET's rejection.
+    assert.deepEqual(out.slice(5), [['ZeroDivisionError caught', 'computation: used as a divisor'], ['TypeError caught', 'a']]);
 
     const r2 = await setup('calc.py', CALC, { domain: 'computation' }, 'root_log');
     const out2 = lines(await python(r2.ws, enhancedScript('root_log', 'v1', 'err(e.root_log, -1, 1)\nerr(e.root_log, 4, 0)\nerr(e.root_log, 4, 1)'))) as Array<Record<string, unknown>>;
@@ -68,118 +69,114 @@ describe('generated Python: computation', function () {
   });
 });
 
-const FLAKY = `import os
-
-STATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "count.txt")
-
-
-def fetch(x: int) -> int:
-    n = int(open(STATE).read()) if os.path.exists(STATE) else 0
-    open(STATE, "w").write(str(n + 1))
-    if n < 2:
-        raise ConnectionError("transient failure %d" % n)
-    return x * 10
+const LOANS = `def monthly_cost(debt_to_income: float, income: float, credit_score: int) -> float:
+    return round(debt_to_income * income / 12.0 + credit_score / 1000.0, 6)
 
 
-def slow(x: int) -> int:
-    import time
-    time.sleep(5)
-    return x
+def label(channel: str) -> str:
+    return "<" + channel + ">"
+`;
 
+describe('generated Python: Perceive never changes a valid value', function () {
+  this.timeout(60_000);
 
-def bad_output(x: int) -> float:
+  it('passes values of the annotated type through untouched and converts only what the original cannot take', async () => {
+    const { ws } = await setup('loans.py', LOANS, { domain: 'financial_services' }, 'monthly_cost');
+    const out = lines(await python(ws, enhancedScript('monthly_cost', 'v1', [
+      'import loans',
+      // 1.2 is a real debt-to-income (debt is 120% of income): the same answer as the original, not a rescaled one.
+      'out([e.monthly_cost(1.2, 60000, 700), loans.monthly_cost(1.2, 60000, 700)])',
+      'out([e.monthly_cost(0.25, 60000.0, 700), loans.monthly_cost(0.25, 60000.0, 700)])',
+      // Strings the annotation says the original cannot take are converted; "25%" is 0.25, "$60K" 60000.
+      'out(e.monthly_cost("25%", "$60K", "excellent"))',
+      'out(loans.monthly_cost(0.25, 60000.0, 780))',
+      // Out of the domain's range: rejected loudly, naming the parameter and the rule.
+      'err(e.monthly_cost, 12.0, 60000, 700)',
+      'err(e.monthly_cost, 0.3, 60000, 900)',
+    ].join('\n')))) as unknown[];
+    assert.deepEqual(out[0], [(out[0] as number[])[1], (out[0] as number[])[1]]);
+    assert.deepEqual(out[1], [(out[1] as number[])[1], (out[1] as number[])[1]]);
+    assert.equal(out[2], out[3]);
+    const tooHigh = out[4] as { error: string; message: string };
+    assert.equal(tooHigh.error, 'PerceiveError');
+    assert.match(tooHigh.message, /parameter 'debt_to_income' = 12\.0: must be at most 10 \(financial_services: debt-to-income/);
+    assert.match((out[5] as { message: string }).message, /parameter 'credit_score' = 900: must be at most 850/);
+  });
+
+  it('hands the original the very object it was given', async () => {
+    const text = 'def ident(items: list, name: str, n: float) -> list:\n    return [items, name, n]\n';
+    const { ws } = await setup('ident.py', text, { domain: 'computation' });
+    const out = lines(await python(ws, enhancedScript('ident', 'v1', [
+      'items, name, n = [1, 2], "  padded  ", 3',
+      'r = e.ident(items, name, n)',
+      'out([r[0] is items, r[1] is name, r[2] is n, type(r[2]).__name__])',
+    ].join('\n'))));
+    assert.deepEqual(out[0], [true, true, true, 'int']);
+  });
+
+  it('text normalisers shape only what a check compares, never the value passed on', async () => {
+    const ws = tempWorkspace();
+    write(ws, '.dana/poet/domains/shop.json', JSON.stringify({ inputs: [{ params: ['channel'], normalize: ['strip', 'lower'], enum: ['web', 'store'] }] }));
+    write(ws, 'shop.py', LOANS);
+    install(ws, 'label', 'v1', await generate({ ws, file: 'shop.py', text: LOANS, language: 'python', name: 'label', config: { domain: 'shop' } }));
+    const out = lines(await python(ws, enhancedScript('label', 'v1', 'err(e.label, " Web ")\nerr(e.label, "phone")')));
+    assert.deepEqual(out[0], { ok: '< Web >' });
+    assert.match((out[1] as { message: string }).message, /must be one of 'web', 'store'/);
+  });
+});
+
+const ENFORCE = `def bad_output(x: int) -> float:
     return "not a number"
 
 
-def broken(x: int) -> int:
-    raise KeyError("deterministic")
+def counts(x: int) -> int:
+    return x
 `;
 
-describe('generated Python: Operate and Enforce', function () {
+describe('generated Python: Enforce', function () {
   this.timeout(60_000);
-  const fast = { backoff: { initial_s: 0.01, max_s: 0.05 } };
 
-  it('retries transient failures: two failures succeed with retries=2 and fail with retries=1', async () => {
-    const ok = await setup('flaky.py', FLAKY, { retries: 2, ...fast }, 'fetch');
-    assert.deepEqual(lines(await python(ok.ws, enhancedScript('fetch', 'v1', 'err(e.fetch, 4)'))), [{ ok: 40 }]);
-    const ko = await setup('flaky.py', FLAKY, { retries: 1, ...fast }, 'fetch');
-    const [r] = lines(await python(ko.ws, enhancedScript('fetch', 'v1', 'err(e.fetch, 4)'))) as Array<Record<string, unknown>>;
-    assert.equal(r!.error, 'RetryExhaustedError');
-    assert.equal(r!.phase, 'operate');
-    assert.match(String(r!.message), /2 attempts failed; last error: ConnectionError: transient failure 1/);
-  });
-
-  it('does not retry deterministic errors or Perceive rejections', async () => {
-    const { ws } = await setup('flaky.py', FLAKY, { retries: 3, ...fast }, 'broken');
-    const [r] = lines(await python(ws, enhancedScript('broken', 'v1', 'import flaky\ntry:\n    e.broken(1)\nexcept KeyError as x:\n    out([type(x).__name__, getattr(x, "poet_phase", None)])'))) as unknown[][];
-    assert.deepEqual(r, ['KeyError', 'operate']);
-  });
-
-  it('stops a slow attempt at timeout, and total_timeout bounds the whole call', async () => {
-    const one = await setup('flaky.py', FLAKY, { timeout: 0.2, retries: 0 }, 'slow');
-    const [r1] = lines(await python(one.ws, enhancedScript('slow', 'v1', 'err(e.slow, 1)'))) as Array<Record<string, unknown>>;
-    assert.equal(r1!.error, 'TimeoutError');
-    assert.match(String(r1!.message), /attempt 1 timed out/);
-    const total = await setup('flaky.py', FLAKY, { timeout: 0.3, retries: 10, total_timeout: 0.5, ...fast }, 'slow');
-    const [r2] = lines(await python(total.ws, enhancedScript('slow', 'v1', 'err(e.slow, 1)\nimport builtins\nout(issubclass(e.TimeoutError, builtins.TimeoutError))'))) as Array<Record<string, unknown>>;
-    assert.equal(r2!.error, 'TimeoutError');
-    assert.match(String(r2!.message), /total_timeout of 0.5s exceeded after \d attempt/);
-  });
-
-  it('falls back to the original with fallback="original"', async () => {
-    const { ws } = await setup('flaky.py', FLAKY, { timeout: 0.2, retries: 0, fallback: 'original' }, 'fetch');
-    // fetch fails twice: the enhanced attempt fails (retries=0), the fallback's plain call fails too, then a third call succeeds.
-    const out = lines(await python(ws, enhancedScript('fetch', 'v1', 'err(e.fetch, 1)\nerr(e.fetch, 2)'))) as Array<Record<string, unknown>>;
-    assert.equal(out[0]!.error, 'ConnectionError');
-    assert.deepEqual(out[1], { ok: 20 });
-  });
-
-  it('Enforce rejects a result that breaks the return annotation', async () => {
-    const { ws } = await setup('flaky.py', FLAKY, {}, 'bad_output');
+  it('rejects a result that breaks the return annotation, and accepts what Python accepts (True is an int)', async () => {
+    const { ws } = await setup('out.py', ENFORCE, {}, 'bad_output');
     const [r] = lines(await python(ws, enhancedScript('bad_output', 'v1', 'err(e.bad_output, 1)'))) as Array<Record<string, unknown>>;
     assert.equal(r!.error, 'EnforceError');
     assert.equal(r!.phase, 'enforce');
     assert.match(String(r!.message), /result 'not a number': expected float, got str/);
+    const c = await setup('out.py', ENFORCE, {}, 'counts');
+    assert.deepEqual(lines(await python(c.ws, enhancedScript('counts', 'v1', 'err(e.counts, True)'))), [{ ok: true }]);
+  });
+});
+
+describe('generated Python: the version file', function () {
+  this.timeout(60_000);
+
+  it('holds the plan and a thin wrapper, imports one immutable runtime, and starts with a fixed encoding line', async () => {
+    const { ws, result } = await setup('calc.py', CALC, { domain: 'computation' }, 'safe_divide');
+    const code = result.code.split('\n');
+    assert.equal(code[0], '# -*- coding: utf-8 -*-');
+    assert.ok(code.length < 140, `enhanced.py has ${code.length} lines`);
+    assert.match(result.runtime[0]!.path, /^runtime\/python\/poet_runtime_[0-9a-f]{12}\.py$/);
+    assert.ok(result.code.includes(result.runtime[0]!.path.split('/').pop()!));
+    const runtimes = readdirSync(join(ws, '.dana/poet/runtime/python'));
+    assert.deepEqual(runtimes, [result.runtime[0]!.path.split('/').pop()]);
+    assert.equal(readFileSync(join(ws, '.dana/poet', result.runtime[0]!.path), 'utf8'), readFileSync(join(__dirname, '../../python/poet/runtime.py'), 'utf8'));
   });
 
-  it('enhances coroutine functions: results, retries and a timeout that really cancels', async () => {
-    const text = `import asyncio
-
-CALLS = []
-
-
-async def fetch_async(x: int, delay: float = 0.0) -> int:
-    CALLS.append(x)
-    await asyncio.sleep(delay)
-    if len(CALLS) < 2:
-        raise ConnectionError("first call fails")
-    return x + 1
-`;
-    const { ws } = await setup('aio.py', text, { retries: 1, timeout: 0.2, ...fast });
-    const out = lines(await python(ws, enhancedScript('fetch_async', 'v1', [
-      'import asyncio, inspect',
-      'out(inspect.iscoroutinefunction(e.fetch_async))',
-      'out(asyncio.run(e.fetch_async(1)))',
-      'async def slow():',
-      '    try:',
-      '        await e.fetch_async(2, 5.0)',
-      '    except Exception as x:',
-      '        return type(x).__name__',
-      'out(asyncio.run(slow()))',
-    ].join('\n')))) as unknown[];
-    assert.deepEqual(out, [true, 2, 'TimeoutError']);
-  });
-
-  it('keeps parameters whose names the wrapper could clash with (result, log, inputs, original, error)', async () => {
-    const text = 'def clash(result: int, log: str, inputs: list, original: float = 1.5, error: bool = False) -> list:\n    return [result, log, inputs, original, error]\n';
-    const { ws } = await setup('clash.py', text, { fallback: 'original' });
-    assert.deepEqual(lines(await python(ws, enhancedScript('clash', 'v1', 'err(e.clash, 1, "x", [2], error=True)'))), [{ ok: [1, 'x', [2], 1.5, true] }]);
-  });
-
-  it('works for code given without a file (the original is embedded)', async () => {
-    const ws = tempWorkspace();
-    const text = 'def twice(x: int) -> int:\n    return x * 2\n';
-    install(ws, 'twice', 'v1', await generate({ ws, file: null, text, language: 'python', config: { domain: 'computation' } }));
-    assert.deepEqual(lines(await python(ws, enhancedScript('twice', 'v1', 'err(e.twice, 21)\nerr(e.twice, float("inf"))')))[0], { ok: 42 });
+  it('keeps an old version working with the runtime it was generated with', async () => {
+    const { ws, result } = await setup('calc.py', CALC, {}, 'safe_divide');
+    // An "upgrade": v2 was generated with another runtime; v1's file still names its own.
+    const other = { ...result.runtime[0]!, path: 'runtime/python/poet_runtime_000000000000.py', text: result.runtime[0]!.text.replace('RUNTIME_VERSION = "', 'RUNTIME_VERSION = "next-') };
+    install(ws, 'safe_divide', 'v2', { ...result, runtime: [other], code: result.code.replaceAll(result.runtime[0]!.module, 'poet_runtime_000000000000') });
+    const out = lines(await python(ws, [
+      'import importlib.util, json',
+      'def load(v):',
+      '    spec = importlib.util.spec_from_file_location("e" + v, ".dana/poet/functions/safe_divide/%s/enhanced.py" % v)',
+      '    m = importlib.util.module_from_spec(spec)',
+      '    spec.loader.exec_module(m)',
+      '    return m',
+      'a, b = load("v1"), load("v2")',
+      'print(json.dumps([a.safe_divide(6, 3), b.safe_divide(6, 3), a._poet_rt.RUNTIME_VERSION != b._poet_rt.RUNTIME_VERSION]))',
+    ].join('\n')));
+    assert.deepEqual(out[0], [2, 2, true]);
   });
 });

@@ -47,7 +47,7 @@ describe('generated Python: execution reporting', function () {
         POET_API_KEY: 'k-secret',
       }),
     );
-    assert.deepEqual(out, [{ ok: 4.0 }, 'exec-1', { error: 'PerceiveError', message: "[perceive] parameter 'x' = nan: must be a finite number (computation: numeric inputs must be finite and of sane magnitude)", phase: 'perceive' }, 'exec-2']);
+    assert.deepEqual(out, [{ ok: 4.0 }, 'exec-1', { error: 'PerceiveError', message: "[perceive] halve: parameter 'x' = nan: must be a finite number (computation: numeric inputs must be finite and of sane magnitude)", phase: 'perceive' }, 'exec-2']);
     assert.equal(got.length, 2);
     for (const g of got) {
       assert.equal(g.path, '/poet/executions');
@@ -114,7 +114,7 @@ def shift_divide(a: float, b: float) -> float:
   it('replaces the function with the enhanced version when the function-text hash matches', async () => {
     const ws = await workspaceWith(USER, USER);
     const [r] = lines(await python(ws, script, {}, [PYTHON_PKG])) as Array<Record<string, unknown>>;
-    assert.deepEqual(r, { enhanced: true, ok: 3.0, warnings: [], zero: 'PerceiveError' });
+    assert.deepEqual(r, { enhanced: true, ok: 3.0, warnings: [], zero: 'PerceiveZeroDivisionError' });
   });
 
   it('keeps the original and warns once, naming the enhance command, when the source changed', async () => {

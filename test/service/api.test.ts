@@ -60,7 +60,7 @@ describe('service endpoints', () => {
     assert.equal(existsSync(join(t.ws, '.dana')), false, 'serving a folder must not create .dana/');
     assert.equal((await transpile({ code: PY_ADD, language: 'python' })).status, 200);
     const layout = (await readdir(join(t.ws, '.dana/poet'))).filter((n) => !n.startsWith('.')).sort();
-    assert.deepEqual(layout, ['cache', 'executions', 'feedback', 'functions', 'magic']);
+    assert.deepEqual(layout, ['cache', 'executions', 'feedback', 'functions', 'magic', 'runtime']);
   });
 
   it('POST /poet/transpile writes v1 with metadata, current and cache', async () => {

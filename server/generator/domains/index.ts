@@ -111,6 +111,7 @@ function loadUserDomain(workspace: string, name: string, seen: Set<string>): Dom
     origin: rel,
     params: parent?.params ?? {},
     learnableParams: parent?.learnableParams ?? [],
+    retryOn: [...new Set([...(parent?.retryOn ?? []), ...(file.retry_on ?? [])])],
     rules(values, fn) {
       const base = parent ? tagRules(parent.rules(values, fn), parent.name) : { inputs: [], outputs: [] };
       const mine = tagRules(own, name);
@@ -138,6 +139,7 @@ function compose(parts: DomainDefinition[]): DomainDefinition {
     description: parts.map((p) => `${p.name}: ${p.description}`).join(' + '),
     origin: parts.map((p) => p.origin).join(' + '),
     params,
+    retryOn: [...new Set(parts.flatMap((p) => p.retryOn ?? []))],
     learnableParams: [...learnable.values()],
     rules(values, fn) {
       const sets = parts.map((p) => tagRules(p.rules(values, fn), p.name));

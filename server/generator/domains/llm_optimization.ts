@@ -15,6 +15,8 @@ export const llm_optimization: DomainDefinition = {
     max_prompt_length: { schema: z.number().int().positive(), default: 50000, description: 'Longest prompt accepted (characters).' },
     min_response_length: { schema: z.number().int().min(0), default: 2, description: 'Shortest response accepted (characters, after trimming).' },
   },
+  // LLM clients' rate limits and server-side hiccups pass with time; retry them like timeouts.
+  retryOn: ['RateLimitError', 'APIConnectionError', 'APITimeoutError', 'InternalServerError', 'ServiceUnavailableError', 'OverloadedError'],
   learnableParams: [
     { key: 'timeout', min: 10, max: 180, default: 45, description: 'Seconds per attempt.' },
     { key: 'retries', min: 0, max: 5, default: 3, description: 'Extra attempts after a transient failure.' },

@@ -30,6 +30,8 @@ export interface DomainDefinition {
   rules(values: Record<string, LiteralValue>, fn: FunctionModel): RuleSet;
   /** Where it came from: "builtin", or the workspace-relative path of a user domain file. */
   origin: string;
+  /** Exception class names that are transient in this domain (retried like connection errors). */
+  retryOn?: string[];
 }
 
 

@@ -43,7 +43,7 @@ const CHECK_KEYS = [
 
 // Abstract types (Mapping, Sequence, Iterable) are not checked: many concrete types satisfy them.
 const SCALAR: Record<string, string[]> = {
-  int: ['int'], float: ['int', 'float'], complex: ['int', 'float'], str: ['str'], string: ['str'], bool: ['bool'],
+  int: ['int'], float: ['int', 'float'], complex: ['complex', 'float', 'int'], str: ['str'], string: ['str'], bool: ['bool'],
   list: ['list'], List: ['list'], dict: ['dict'], Dict: ['dict'],
   tuple: ['tuple'], Tuple: ['tuple'], set: ['set'], Set: ['set'], frozenset: ['set'],
 };
@@ -99,8 +99,10 @@ const VALUE_KINDS: Record<ValueType, string[]> = {
 };
 
 function whenTypeMatches(rule: InputRule, spec: TypeSpec | null): boolean {
-  if (!rule.when_type) return true;
   if (!spec || spec.kinds.length === 0) return true; // unknown type: the runtime checks apply by value kind
+  // A rule that demands another type than the annotation (an `amount: str`) is not about this parameter.
+  if (rule.type && !VALUE_KINDS[rule.type].some((k) => spec.kinds.includes(k))) return false;
+  if (!rule.when_type) return true;
   return rule.when_type.some((w) => VALUE_KINDS[w].some((k) => spec.kinds.includes(k)));
 }
 

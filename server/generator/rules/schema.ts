@@ -3,13 +3,17 @@
 // planner turns them into per-parameter checks and each language's runtime interprets them.
 import { z } from 'zod';
 
-/** Normalisers from a fixed set; each language's runtime implements exactly these. */
+/**
+ * Normalisers from a fixed set; each language's runtime implements exactly these. They convert
+ * only a value that does not have the parameter's annotated type (a string for a number), never a
+ * valid one; `strip` and `lower` only shape the text that checks such as `enum` compare.
+ */
 export const NORMALIZERS = [
   'strip', // trim white space around strings
   'lower', // lower-case strings
   'number', // "1,234.5", "5 Torr", "72 bpm" → 1234.5 / 5 / 72
   'money', // "$50,000", "50K", "2.5M", "1.2B" → 50000 / 50000 / 2500000 / 1.2e9
-  'ratio', // "25%" → 0.25, and numbers above 1 read as percent (25 → 0.25)
+  'ratio', // "25%" → 0.25, "0.25" → 0.25; a number is never rescaled
   'credit_score', // "excellent" → 780, "good" → 720, "fair" → 650, "poor" → 580, "score: 700" → 700
   'duration_years', // "30 months" → 2.5, "5 years" → 5
   'temperature_f', // "72°F", "22C", "295K" → degrees Fahrenheit
@@ -124,6 +128,8 @@ export const DomainFileSchema = z
     outputs: z.array(OutputRuleSchema).max(200).default([]),
     /** Default retries/timeout the domain recommends (informational for Train). */
     learnable: z.array(z.string().min(1).max(100)).max(50).optional(),
+    /** Exception class names that are transient in this domain (`Name` or `pkg.Name`). */
+    retry_on: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/)).max(50).optional(),
   })
   .strict();
 export type DomainFile = z.infer<typeof DomainFileSchema>;
