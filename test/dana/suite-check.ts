@@ -20,6 +20,7 @@ function naFiles(p: string): string[] {
 }
 
 function run(file: string, danapath: string): Promise<{ out: string; ok: boolean; seconds: number }> {
+  const where = dirname(file);
   const t0 = Date.now();
   return new Promise((done) => {
     execFile('/usr/bin/python3', [join(TOOLS, 'run_dana.py'), basename(file)], { cwd: dirname(file), timeout: 120_000, env: { ...process.env, DANAPATH: danapath }, maxBuffer: 64 << 20 }, (err, stdout) => {
@@ -27,7 +28,9 @@ function run(file: string, danapath: string): Promise<{ out: string; ok: boolean
         .split('\n')
         // The interpreter's own log lines carry timestamps; they are not the program's output.
         .filter((l) => !/^\d\d:\d\d:\d\d - \[/.test(l) && !/\x1b\[/.test(l))
-        .join('\n');
+        .join('\n')
+        // Both copies print their own folder in error locations.
+        .replaceAll(where, '<program folder>');
       done({ out, ok: !err && out.includes('=== SUCCESS ==='), seconds: (Date.now() - t0) / 1000 });
     });
   });
@@ -48,8 +51,9 @@ async function check(file: string, config: PoetConfigInput): Promise<Outcome> {
   const fns = parsed.functions.filter((f) => f.parents.length === 0 && !f.receiver);
   if (!fns.length) return { file, status: 'skipped', reason: 'no enhanceable function' };
   const base = mkdtempSync(join(tmpdir(), 'poet-dana-suite-'));
-  const plain = join(base, 'plain');
-  const enh = join(base, 'enhanced');
+  // Folder names of equal length: programs print error messages cut to a number of characters.
+  const plain = join(base, 'orig');
+  const enh = join(base, 'poet');
   cpSync(dirname(file), plain, { recursive: true });
   cpSync(dirname(file), enh, { recursive: true });
   const [a, b] = await Promise.all([run(join(plain, basename(file)), ''), run(join(plain, basename(file)), '')]);
