@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const benches = ['parser.bench.ts', 'generate.bench.ts', 'service.bench.ts'];
+const benches = ['parser.bench.ts', 'generate.bench.ts', 'runtime.bench.ts', 'service.bench.ts'];
 let failed = 0;
 for (const b of benches) {
   console.log(`\n### ${b}`);

@@ -241,9 +241,12 @@ _RULE_KINDS = {"number": ("float",), "integer": ("int",), "string": ("str",), "b
                "list": ("list", "tuple"), "dict": ("dict",)}
 
 
-def _type_test(kinds):
+def _type_test(kinds, loose_numbers=False):
     """isinstance with Python's own rules: bool is an int, an int is a float (PEP 484), and the
-    numeric ABCs cover numbers from other libraries (Fraction, numpy scalars)."""
+    numeric ABCs cover numbers from other libraries (Fraction, numpy scalars). With
+    ``loose_numbers`` (Dana's rules) any real number satisfies int and float alike."""
+    if loose_numbers:
+        kinds = [k for k in kinds if k not in ("int", "float", "complex")] + (["float"] if any(k in ("int", "float", "complex") for k in kinds) else [])
     classes = tuple({c for k in kinds for c in _KIND[k]})
     abcs = tuple({_ABC[k] for k in kinds if k in _ABC})
     exact = frozenset(classes)
@@ -428,14 +431,14 @@ def _field_getter(value):
     return get
 
 
-def _perceiver(fname, name, spec):
+def _perceiver(fname, name, spec, loose_numbers=False):
     """The Perceive step for one parameter: a function from the caller's value to the value the
     original receives. A value of the annotated type comes back as the same object."""
     t = spec.get("type")
     kinds = list(t["kinds"]) if t and t.get("kinds") else []
     nullable = bool(t is None or not kinds or t.get("nullable"))
     text = t["text"] if t else None
-    ok = _type_test(kinds) if kinds else None
+    ok = _type_test(kinds, loose_numbers) if kinds else None
     view_kinds = [k for k in spec.get("normalize", ()) if k in _TEXT_VIEW]
     converters = [k for k in spec.get("normalize", ()) if k not in _TEXT_VIEW]
     checks = list(spec.get("checks", ()))
@@ -484,11 +487,11 @@ def _perceiver(fname, name, spec):
     return slow
 
 
-def _enforcer(fname, spec):
+def _enforcer(fname, spec, loose_numbers=False):
     """The Enforce step: the result, checked against the return annotation and the output rules."""
     t = spec.get("type")
     kinds = list(t["kinds"]) if t and t.get("kinds") else []
-    ok = _type_test(kinds) if kinds else None
+    ok = _type_test(kinds, loose_numbers) if kinds else None
     nullable = bool(t is None or not kinds or t.get("nullable"))
     checks = list(spec.get("checks", ()))
     parse_json = any(c.get("parse_json") for c in checks)

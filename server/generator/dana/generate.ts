@@ -63,10 +63,8 @@ export function generateDana(req: GenerateRequest, extra?: RuleSet): GenerateRes
   };
 
   // ----- the plan, and the two calls of the original the runtime makes -----
-  const planDef = b.def(P(`plan_${name}`), [], [
-    b.assign(P('plan'), b.lit({ names: params, perceive, operate, enforce: { type: plan.output.type, checks: plan.output.checks } })),
-    b.ret(P('plan')),
-  ], { returns: 'dict', sync: true });
+  // A module-level constant: evaluated once when the file loads, not on every call.
+  const planDef = b.assign(P(`plan_${name}`), b.lit({ names: params, perceive, operate, enforce: { type: plan.output.type, checks: plan.output.checks } }));
   // One attempt: the original's call goes straight to the helper, which waits for its promise at
   // most `budget` seconds; a failure raised before that (a synchronous call) is caught here.
   const attemptDef = b.def(P(`attempt_${name}`), [b.param('args', 'list'), b.param('budget', 'float'), b.param('retry_on', 'list')], [
@@ -83,12 +81,12 @@ export function generateDana(req: GenerateRequest, extra?: RuleSet): GenerateRes
   const callDef = b.def(P(`call_${name}`), [b.param('args', 'list')], [b.assign(P('value'), b.call(orig, argsOf('args'))), b.ret(P('value'))], { sync: true });
 
   // ----- the enhanced body -----
-  const body: A.Stmt[] = [b.assign(P('plan'), b.call(P(`plan_${name}`)))];
+  const body: A.Stmt[] = [b.assign(P('plan'), P(`plan_${name}`))];
   if (config.fallback === 'original') body.push(b.assign(P('raw'), b.list(...params)));
   if (Object.keys(perceive).length) body.push(b.comment('---- Perceive: values of the annotated type pass untouched; only what the original cannot take is converted ----'));
   for (const p of params) {
     if (!(p in perceive)) continue;
-    body.push(b.assign(p, b.call(`${RUNTIME_ALIAS}.perceive`, [b.str(name), b.str(p), p, b.index(b.index(P('plan'), b.str('perceive')), b.str(p))])));
+    body.push(b.assign(p, b.call(`${RUNTIME_ALIAS}.py.perceive`, [b.str(name), b.str(p), p, b.index(b.index(P('plan'), b.str('perceive')), b.str(p))])));
   }
   body.push(b.comment(`---- Operate: ${config.retries} retries of transient failures, ${config.timeout}s per attempt, total ${config.total_timeout === null ? 'unbounded' : `${config.total_timeout}s`}, fallback ${config.fallback} ----`));
   body.push(
@@ -99,7 +97,7 @@ export function generateDana(req: GenerateRequest, extra?: RuleSet): GenerateRes
   );
   if (enforced) {
     body.push(b.comment('---- Enforce: the result against the return annotation and the output rules ----'));
-    body.push(b.assign(P('result'), b.call(`${RUNTIME_ALIAS}.enforce`, [b.str(name), P('result'), b.index(P('plan'), b.str('enforce'))])));
+    body.push(b.assign(P('result'), b.call(`${RUNTIME_ALIAS}.py.enforce`, [b.str(name), P('result'), b.index(P('plan'), b.str('enforce'))])));
   }
   body.push(b.ret(P('result')));
 

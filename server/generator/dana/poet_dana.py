@@ -10,15 +10,14 @@ from .dana/poet/runtime/python/ (POET_PYTHON_RUNTIME):
   Where Dana ran the call synchronously (its promise limits), the attempt is timed afterwards;
 * which failures are transient: the Python exception under Dana's wrappers decides, as in
   Python (connection errors, timeouts, transient OSError errno values, retry_on names);
-* one-shot arguments, text checks, the clock and execution reporting.
+* Perceive and Enforce, by the Python runtime's rules with Dana's numbers;
+* one-shot arguments, the clock and execution reporting.
 """
 
 import importlib.util
 import os
-import re
 import sys
 import time
-import unicodedata
 
 
 def _python_runtime():
@@ -112,20 +111,57 @@ def failure(exc, retry_on):
             "type": type(root).__name__, "message": str(root)}
 
 
+_compiled = {}
+
+
+def _compiled_for(spec, build):
+    """Perceive/Enforce steps built once per plan entry (the plan is a module-level constant)."""
+    hit = _compiled.get(id(spec))
+    if hit is None or hit[0] is not spec:
+        hit = _compiled[id(spec)] = (spec, build())
+    return hit[1]
+
+
+def _settled(value):
+    """A promise handed over as an argument, waited for: checks look at the value itself."""
+    if getattr(value, "_future", None) is not None and hasattr(value, "_wait_for_delivery"):
+        return value._wait_for_delivery()
+    return value
+
+
+class DanaPoetError(RuntimeError):
+    """A POET rejection as Dana shows errors: its text starts with the kind, "PerceiveError: ...".
+    ``poet_error`` keeps the Python runtime's error with its rule, parameter and value."""
+
+    def __init__(self, error):
+        super().__init__("%s: %s" % (type(error).__name__, error))
+        self.poet_error = error
+
+
+def perceive(fname, name, value, spec):
+    """Perceive for one parameter, by the Python runtime's rules with Dana's numbers (an int and
+    a float satisfy either annotation): a valid value comes back as it came."""
+    step = _compiled_for(spec, lambda: _rt._perceiver(fname, name, spec, loose_numbers=True))
+    try:
+        return step(_settled(value))
+    except _rt.PoetError as e:
+        raise DanaPoetError(e) from None
+
+
+def enforce(fname, value, spec):
+    step = _compiled_for(spec, lambda: _rt._enforcer(fname, spec, loose_numbers=True))
+    try:
+        return step(_settled(value))
+    except _rt.PoetError as e:
+        raise DanaPoetError(e) from None
+
+
 def one_shot(names, values):
     """The first parameter whose argument a first attempt may have consumed, or ""."""
     for name, value in zip(names, values):
         if _rt._one_shot(value):
             return name
     return ""
-
-
-def has_control(s):
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in s)
-
-
-def full_match(pattern, s):
-    return re.fullmatch(pattern, s) is not None
 
 
 def note(exc, text):
