@@ -27,7 +27,7 @@ function run(file: string, danapath: string): Promise<{ out: string; ok: boolean
       const out = stdout
         .split('\n')
         // The interpreter's own log lines carry timestamps; they are not the program's output.
-        .filter((l) => !/^\d\d:\d\d:\d\d - \[/.test(l) && !/\x1b\[/.test(l))
+        .filter((l) => !/^\d\d:\d\d:\d\d - \[/.test(l) && !l.includes("\u001b["))
         .join('\n')
         // Both copies print their own folder in error locations.
         .replaceAll(where, '<program folder>');

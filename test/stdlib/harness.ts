@@ -98,7 +98,10 @@ export async function checkModule(module: string, config: Record<string, unknown
   // Names the module rebinds after their def (a C accelerator replacing the Python version).
   const replaced = JSON.parse(check.stdout.trim().split('\n').pop()!) as string[];
 
-  const [plain, withPoet] = await Promise.all([suite(testModule, plainDir, base), suite(testModule, `${ws}:${join(ROOT, 'python')}`, base)]);
+  // Separate working folders: suites write files into the current folder (test_gettext does).
+  const [plainCwd, poetCwd] = [join(base, 'run-plain'), join(base, 'run-poet')];
+  execFileSync('mkdir', ['-p', plainCwd, poetCwd]);
+  const [plain, withPoet] = await Promise.all([suite(testModule, plainDir, plainCwd), suite(testModule, `${ws}:${join(ROOT, 'python')}`, poetCwd)]);
   const divergences: Divergence[] = [];
   for (const id of new Set([...Object.keys(plain.tests), ...Object.keys(withPoet.tests)])) {
     const a = plain.tests[id] ?? 'absent';
