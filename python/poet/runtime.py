@@ -637,11 +637,16 @@ def _watch():
         else:
             earliest = min(deadlines)
             if earliest <= now:
-                if _State.armed and _signal.getsignal(_SIG) is _on_signal:
+                if _signal.getsignal(_SIG) is _on_signal:
                     try:
                         _signal.pthread_kill(_State.main, _SIG)
                     except (OSError, ValueError):
                         pass
+                else:
+                    # The program installed a handler of its own on our signal: later attempts go
+                    # to the pool, and this one counts as timed out when it returns.
+                    _State.armed = False
+                    _State.deferred = True
                 # Until the attempt is gone, interrupt it again now and then: it may be in code
                 # that cannot be interrupted yet (POET's own, or a handler that swallowed it).
                 wait = resend

@@ -197,6 +197,19 @@ describe('generated Python: timeouts', function () {
     assert.match((out[0] as string[])[1]!, /2 attempts \(timeout, timeout\)/);
   });
 
+  it('leaves a signal handler the program installed alone, and still stops the attempt (in the pool)', async () => {
+    const one = await setup('flaky.py', FLAKY, { timeout: 0.2, retries: 0 }, 'slow');
+    const out = lines(await python(one.ws, enhancedScript('slow', 'v1', [
+      'import signal',
+      'mine = lambda *a: None',
+      'signal.signal(signal.SIGRTMAX, mine)',
+      'err(e.slow, 1)',
+      'out(signal.getsignal(signal.SIGRTMAX) is mine)',
+    ].join('\n')))) as Array<Record<string, unknown>>;
+    assert.equal(out[0]!.error, 'TimeoutError');
+    assert.equal(out[1], true);
+  });
+
   it('falls back to the original with fallback="original"', async () => {
     const { ws } = await setup('flaky.py', FLAKY, { retries: 0, fallback: 'original' }, 'fetch');
     // The enhanced attempt fails (retries=0); the fallback's plain call is the second call and fails too.
