@@ -161,9 +161,10 @@ function tempInFlight(name: string): boolean {
 /**
  * Removes temporary files and directories left by processes that died mid-write (their pid
  * is no longer alive), so a second service on the same workspace keeps its in-flight files.
- * Version folders are immutable once renamed into place, so the walk skips them.
+ * Folders for which `skip` says true are not walked (the store skips version folders, which
+ * are immutable once renamed into place).
  */
-export async function removeTempLeftovers(root: string): Promise<string[]> {
+export async function removeTempLeftovers(root: string, skip: (dir: string) => boolean = () => false): Promise<string[]> {
   const removed: string[] = [];
   async function walk(dir: string): Promise<void> {
     let entries;
@@ -179,7 +180,7 @@ export async function removeTempLeftovers(root: string): Promise<string[]> {
           if (tempInFlight(e.name)) return;
           await fs.rm(p, { recursive: true, force: true });
           removed.push(p);
-        } else if (e.isDirectory() && !/^v\d+$/.test(e.name)) {
+        } else if (e.isDirectory() && !skip(p)) {
           await walk(p);
         }
       }),

@@ -7,7 +7,7 @@
 // names a complete version. The version folders are the truth; `index.json` is a summary
 // rebuilt from them on every write, so `GET /poet/functions` reads one small file per function.
 import { promises as fs, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
@@ -151,7 +151,9 @@ export class PoetStore {
 
   /** Removes temporary files of dead writers; safe while this process serves requests. */
   async cleanup(): Promise<string[]> {
-    const removed = await removeTempLeftovers(this.paths.root);
+    // Only functions/{key}/v{n} is a version folder: a key may itself be named like one (`v1`).
+    const functions = this.paths.functions;
+    const removed = await removeTempLeftovers(this.paths.root, (dir) => dirname(dirname(dir)) === functions && VERSION_RE.test(basename(dir)));
     if (removed.length) this.logger?.info({ removed: removed.length }, 'removed temporary files left by an interrupted write');
     return removed;
   }

@@ -6,8 +6,9 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PoetError } from '../../shared/contract/errors';
-import { INSTANCE_ID, TEMP_MARK, removeTempLeftovers, tempName, writeJsonAtomic } from '../../server/storage/atomic';
+import { INSTANCE_ID, TEMP_MARK, tempName, writeJsonAtomic } from '../../server/storage/atomic';
 import { withFileLock } from '../../server/storage/lock';
+import { processStart, selfOwner } from '../../server/storage/owner';
 import { checkKey, resolveInside } from '../../server/storage/paths';
 import { PoetStore } from '../../server/storage/store';
 import { tempWorkspace } from './helpers';
@@ -85,8 +86,17 @@ describe('storage', () => {
     await writeFile(ownEarlier, 'x');
     await writeFile(live, 'x');
     await writeFile(unparsable, 'x');
-    const removed = await removeTempLeftovers(store.paths.root);
-    assert.deepEqual(removed.sort(), [dead, deadDir, ownEarlier, unparsable].sort());
+    // A function whose key looks like a version: its folder is walked, unlike functions/add/v1.
+    const keyV1 = join(store.paths.functions, 'v1');
+    const underKeyV1 = [join(keyV1, `${TEMP_MARK}current.${deadPid()}-deadbeef.0a0b0c0e`), join(store.paths.cache, 'v1', `${TEMP_MARK}x.json.${deadPid()}-deadbeef.0a0b0c0f`)];
+    const inVersion = join(dir, 'v1', `${TEMP_MARK}never-made-here.${deadPid()}-deadbeef.0a0b0c10`);
+    for (const f of [...underKeyV1, inVersion]) {
+      await mkdir(join(f, '..'), { recursive: true });
+      await writeFile(f, 'x');
+    }
+    const removed = await store.cleanup();
+    assert.deepEqual(removed.sort(), [dead, deadDir, ownEarlier, unparsable, ...underKeyV1].sort());
+    assert.ok(existsSync(inVersion), 'version folders are immutable and not walked');
     assert.ok(existsSync(live), 'this instance\'s in-flight file stays');
     assert.ok(live.includes(INSTANCE_ID));
   });
@@ -123,7 +133,7 @@ describe('storage', () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
     try {
       const lock = join(store.paths.locks, 'busy.lock');
-      await writeFile(lock, JSON.stringify({ pid: holder.pid, instance: 'cafebabe', host: hostname(), acquired_at: new Date().toISOString() }));
+      await writeFile(lock, JSON.stringify({ ...selfOwner(), pid: holder.pid!, start: processStart(holder.pid!) ?? null, instance: 'cafebabe' }));
       await assert.rejects(
         withFileLock(lock, async () => undefined, { timeoutMs: 150 }),
         (e: unknown) => e instanceof PoetError && e.code === 'conflict' && new RegExp(String(holder.pid)).test(e.message),
