@@ -155,6 +155,8 @@ export function describeError(err: unknown, ctx: DescribeContext): UserFacingErr
       }
       return { message: `${endSentence(message)} Try again in a moment.`, actions: ['retry'] };
     }
+    case 'symlink_refused':
+      return { message: `${endSentence(message)} Then try again.`, actions: ['retry'] };
     case 'payload_too_large':
       return { message: `${endSentence(message)} Enhance a single function instead of the whole file.`, actions: [] };
     case 'unsupported_media_type':

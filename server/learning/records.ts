@@ -14,7 +14,6 @@ import {
   type ExecutionRequest,
   type FeedbackRecord,
 } from '../../shared/contract/learning';
-import { mkdirDurable } from '../storage/atomic';
 import type { PoetStore } from '../storage/store';
 import { newRecordId, sortableStamp } from './ids';
 import { truncateValue } from './truncate';
@@ -61,7 +60,7 @@ export class LearningRecords {
         ...(req.notes?.length ? { notes: req.notes } : {}),
       },
     };
-    await mkdirDurable(dir);
+    await this.store.mkdir(dir);
     // result.json first: a reader treats a folder without context.json as not yet written.
     await this.store.writeJson(join(dir, 'result.json'), record.result);
     await this.store.writeJson(join(dir, 'context.json'), record.context);
@@ -83,9 +82,10 @@ export class LearningRecords {
     } catch {
       return undefined;
     }
-    const context = await this.store.readJsonFile(join(dir, 'context.json'), ExecutionContextFileSchema);
+    this.store.checkLinks(dir);
+    const context = await this.store.readJsonFile(join(dir, 'context.json'), ExecutionContextFileSchema, true);
     if (!context) return undefined;
-    const result = await this.store.readJsonFile(join(dir, 'result.json'), ExecutionResultFileSchema);
+    const result = await this.store.readJsonFile(join(dir, 'result.json'), ExecutionResultFileSchema, true);
     if (!result) return undefined;
     const r = { context, result };
     this.remember(r);
@@ -100,7 +100,9 @@ export class LearningRecords {
   private async scan(): Promise<void> {
     if (this.scanning) return this.scanning;
     this.scanning = (async () => {
-      const names = await fs.readdir(this.store.paths.executions).catch(() => [] as string[]);
+      const dir = this.store.checkLinks(this.store.paths.executions);
+      // Only real folders: a link among them is never followed (the store refuses it by name).
+      const names = (await fs.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name);
       const fresh = names.filter((n) => !this.executions.has(n) && !n.startsWith('.'));
       for (let i = 0; i < fresh.length; i += 64) await Promise.all(fresh.slice(i, i + 64).map((n) => this.load(n)));
     })().finally(() => {
@@ -138,7 +140,7 @@ export class LearningRecords {
     rec = { ...rec, raw_feedback: truncateValue(rec.raw_feedback, valueLimit).value };
     const dir = this.store.feedbackDir(rec.function_name);
     return this.store.withFunctionLock(rec.function_name, async () => {
-      await mkdirDurable(dir);
+      await this.store.mkdir(dir);
       let stamp = sortableStamp();
       while (await exists(join(dir, `${stamp}.json`))) stamp = sortableStamp();
       const full: FeedbackRecord = { feedback_id: `fb-${stamp}`, timestamp: stamp, created_at: new Date().toISOString(), ...rec };
@@ -156,19 +158,19 @@ export class LearningRecords {
 
   /** A function's feedback, oldest first. */
   async feedbackOf(key: string): Promise<FeedbackRecord[]> {
-    const dir = this.store.feedbackDir(key);
+    const dir = this.store.checkLinks(this.store.feedbackDir(key));
     const m = this.feedbackMap(key);
     const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
     for (const n of names) {
       if (m.has(n)) continue;
-      const r = await this.store.readJsonFile(join(dir, n), FeedbackRecordSchema);
+      const r = await this.store.readJsonFile(join(dir, n), FeedbackRecordSchema, true);
       if (r) m.set(n, r);
     }
     return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
   }
 
   async countFeedback(): Promise<number> {
-    const keys = await fs.readdir(this.store.paths.feedback).catch(() => [] as string[]);
+    const keys = await fs.readdir(this.store.checkLinks(this.store.paths.feedback)).catch(() => [] as string[]);
     let n = 0;
     for (const k of keys) {
       try {
@@ -191,7 +193,7 @@ function boundedContext(ctx: Record<string, unknown> | undefined, limit?: number
 
 async function exists(p: string): Promise<boolean> {
   try {
-    await fs.access(p);
+    await fs.lstat(p);
     return true;
   } catch {
     return false;

@@ -2,7 +2,7 @@
 // parse → pick the function → effective config → source hash → cache hit, or (under the
 // function's lock) generate, write version vN completely, point `current` at it, cache it.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } from '../../shared/contract/api';
@@ -272,7 +272,7 @@ export class EnhancePipeline {
    */
   private userDomainFingerprint(domain: string | null): string | null {
     if (builtinOrNone(domain)) return null;
-    const dir = resolve(this.store.paths.root, 'domains');
+    const dir = this.store.checkLinks(resolve(this.store.paths.root, 'domains'));
     let names: string[];
     try {
       names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
@@ -282,12 +282,14 @@ export class EnhancePipeline {
     const h = createHash('sha256');
     for (const n of names) {
       h.update(n).update('\0');
+      // A linked domain file is refused here, before the generator would read it.
+      let text: string | undefined;
       try {
-        h.update(readFileSync(resolve(dir, n)));
-      } catch {
-        h.update('unreadable');
+        text = this.store.readText(resolve(dir, n), true);
+      } catch (e) {
+        if (e instanceof PoetError) throw e;
       }
-      h.update('\0');
+      h.update(text ?? 'unreadable').update('\0');
     }
     return h.digest('hex').slice(0, 16);
   }

@@ -6,7 +6,7 @@
 // 0.01-0.03 ms, less than one thread-pool round trip, so they are synchronous. Creating a file
 // or folder takes 0.5-1 ms there and fsync waits for the device: those go through the thread
 // pool, where several overlap, so callers start them together.
-import { closeSync, fsync, openSync, promises as fs, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fsync, openSync, promises as fs, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -104,38 +104,6 @@ export async function mkdirDurable(dir: string): Promise<void> {
     d = up;
   }
   for (const c of created) await fsyncDir(dirname(c));
-}
-
-/** The file's text, or undefined when it does not exist. */
-export function readTextIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-    throw e;
-  }
-}
-
-export type JsonRead = { ok: true; value: unknown } | { ok: false; reason: 'missing' | 'corrupt'; error?: string };
-
-/**
- * Reads JSON without throwing on a missing or corrupt file: callers decide what that means.
- * Synchronous: these are small files (metadata, index, records), read in microseconds.
- */
-export function readJsonSync(path: string): JsonRead {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing' };
-    return { ok: false, reason: 'corrupt', error: (e as Error).message };
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (e) {
-    return { ok: false, reason: 'corrupt', error: (e as Error).message };
-  }
 }
 
 export function pidAlive(pid: number): boolean {

@@ -1,12 +1,13 @@
 // The versioned store under `.dana/poet/`: function versions, the `current` pointer,
 // the source-hash cache, and the folders for executions and feedback. Every name that
-// reaches a path is validated and the resolved path checked for containment first.
+// reaches a path is validated and the resolved path checked for containment first, and no
+// symbolic link inside `.dana/poet/` is followed (links.ts).
 //
 // A version is written completely (files fsynced in a temporary folder, renamed into
 // place) before `index.json` and `current` are updated, so after a crash `current` always
 // names a complete version. The version folders are the truth; `index.json` is a summary
 // rebuilt from them on every write, so `GET /poet/functions` reads one small file per function.
-import { promises as fs, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, promises as fs, readdirSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -20,7 +21,8 @@ import {
   type VersionMetadata,
 } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
-import { fsyncDir, fsyncFile, mkdirDurable, readJsonSync, readTextIfExists, removeTempLeftovers, stageFile, tempName, writeJsonAtomic, writeFileAtomic } from './atomic';
+import { fsyncDir, fsyncFile, mkdirDurable, removeTempLeftovers, stageFile, tempName, writeJsonAtomic, writeFileAtomic } from './atomic';
+import { readFileNoFollow, refuseLinks } from './links';
 import { BoundedMemo } from '../memo';
 import { withFileLock } from './lock';
 import { checkKey, checkVersion, poetPaths, resolveInside, toWorkspaceRelative, versionNumber, type PoetPaths } from './paths';
@@ -143,7 +145,7 @@ export class PoetStore {
   ensureLayout(): Promise<void> {
     this.layout ??= (async () => {
       for (const d of [this.paths.functions, this.paths.cache, this.paths.executions, this.paths.feedback, this.paths.magic, this.paths.locks]) {
-        await mkdirDurable(d);
+        await this.mkdir(d);
       }
     })();
     return this.layout;
@@ -151,6 +153,7 @@ export class PoetStore {
 
   /** Removes temporary files of dead writers; safe while this process serves requests. */
   async cleanup(): Promise<string[]> {
+    this.checkLinks(this.paths.root);
     // Only functions/{key}/v{n} is a version folder: a key may itself be named like one (`v1`).
     const functions = this.paths.functions;
     const removed = await removeTempLeftovers(this.paths.root, (dir) => dirname(dirname(dir)) === functions && VERSION_RE.test(basename(dir)));
@@ -161,28 +164,66 @@ export class PoetStore {
   /** Serialises work on one function, in this process and across processes on the workspace. */
   withFunctionLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const lockPath = resolveInside(this.paths.locks, `${checkKey(key)}.lock`);
+    this.checkLinks(lockPath);
     return withFileLock(lockPath, fn);
   }
 
   // ------------------------------------------------------------ JSON helpers
 
+  /** Throws 409 `symlink_refused` when `path` or a folder above it inside the workspace is a link. */
+  checkLinks(path: string): string {
+    refuseLinks(this.paths.workspace, path);
+    return path;
+  }
+
+  /** mkdir -p (durable) of a folder inside `.dana/poet/`, refusing links on the way. */
+  async mkdir(dir: string): Promise<void> {
+    await mkdirDurable(this.checkLinks(dir));
+  }
+
   /** Atomic JSON write to a path that must be inside `.dana/poet/`. */
   async writeJson(absPath: string, value: unknown): Promise<void> {
-    await writeJsonAtomic(resolveInside(this.paths.root, absPath), value);
+    await writeJsonAtomic(this.checkLinks(resolveInside(this.paths.root, absPath)), value);
+  }
+
+  /**
+   * A file's text, or undefined when it does not exist; links refused. `checked` says the
+   * folders above were checked already (by the caller, for a batch of files).
+   * Synchronous: small files, read in microseconds (see atomic.ts).
+   */
+  readText(absPath: string, checked = false): string | undefined {
+    if (!checked) this.checkLinks(dirname(absPath));
+    try {
+      return readFileNoFollow(this.paths.workspace, absPath);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+      throw e;
+    }
   }
 
   /**
    * Parsed JSON, or undefined when missing; a corrupt file is logged and reported as undefined.
-   * Read synchronously (see atomic.ts); async so that callers need not change if that does.
+   * Read synchronously (see readText); async so that callers need not change if that does.
    */
-  async readJsonFile<T>(absPath: string, schema?: z.ZodType<T>): Promise<T | undefined> {
-    const r = readJsonSync(absPath);
-    if (!r.ok) {
-      if (r.reason === 'corrupt') this.logger?.warn({ file: this.relative(absPath), err: r.error }, 'unreadable JSON file ignored');
+  async readJsonFile<T>(absPath: string, schema?: z.ZodType<T>, checked = false): Promise<T | undefined> {
+    return this.parseJsonFile(absPath, schema, checked);
+  }
+
+  /** readJsonFile's work, for callers that read many files in a loop. */
+  parseJsonFile<T>(absPath: string, schema?: z.ZodType<T>, checked = false): T | undefined {
+    let value: unknown;
+    try {
+      const text = this.readText(absPath, checked);
+      if (text === undefined) return undefined;
+      value = JSON.parse(text);
+    } catch (e) {
+      if (e instanceof PoetError) throw e;
+      this.logger?.warn({ file: this.relative(absPath), err: (e as Error).message }, 'unreadable JSON file ignored');
       return undefined;
     }
-    if (!schema) return r.value as T;
-    const p = schema.safeParse(r.value);
+    if (!schema) return value as T;
+    const p = schema.safeParse(value);
     if (!p.success) {
       this.logger?.warn({ file: this.relative(absPath), issues: p.error.issues.slice(0, 3) }, 'JSON file with unexpected shape ignored');
       return undefined;
@@ -196,7 +237,7 @@ export class PoetStore {
   async listVersions(key: string): Promise<string[]> {
     let names: string[];
     try {
-      names = readdirSync(this.functionDir(key));
+      names = readdirSync(this.checkLinks(this.functionDir(key)));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
@@ -228,7 +269,7 @@ export class PoetStore {
     if (!(await this.readMetadata(key, version))) {
       throw new PoetError('not_found', `Function "${key}" has no version ${version}.`, { key, version, versions: await this.listVersions(key) });
     }
-    await writeFileAtomic(join(this.functionDir(key), 'current'), version + '\n');
+    await writeFileAtomic(this.checkLinks(join(this.functionDir(key), 'current')), version + '\n');
     await this.touchIndex(key);
   }
 
@@ -244,8 +285,8 @@ export class PoetStore {
     const names = await fs.readdir(dir);
     const enhanced = names.find((n) => /^enhanced\.(na|py)$/.test(n));
     const train = names.find((n) => /^train\.(na|py)$/.test(n));
-    const enhanced_code = enhanced ? await fs.readFile(join(dir, enhanced), 'utf8') : '';
-    const train_code = train ? await fs.readFile(join(dir, train), 'utf8') : null;
+    const enhanced_code = (enhanced && this.readText(join(dir, enhanced), true)) || '';
+    const train_code = (train && this.readText(join(dir, train), true)) ?? null;
     return { metadata, enhanced_code, train_code };
   }
 
@@ -272,9 +313,10 @@ export class PoetStore {
     await this.ensureLayout();
     // The runtime the version imports is durable before the version exists.
     for (const r of opts.runtime ?? []) await this.ensureRuntimeFile(r);
-    await mkdirDurable(fnDir);
+    await this.mkdir(fnDir);
     const cacheTarget = opts.cache ? this.cacheFile(key, opts.cache.source_hash) : undefined;
-    if (cacheTarget) await mkdirDurable(dirname(cacheTarget));
+    if (cacheTarget) await this.mkdir(dirname(cacheTarget));
+    for (const target of [join(fnDir, 'index.json'), join(fnDir, 'current'), ...(cacheTarget ? [cacheTarget] : [])]) this.checkLinks(target);
 
     const tmp = tempName(final);
     const staged: Array<[tmp: string, target: string]> = [];
@@ -316,7 +358,7 @@ export class PoetStore {
   async ensureRuntimeFile(runtime: RuntimeSource): Promise<void> {
     const target = resolveInside(this.paths.root, ...runtime.path.split('/'));
     if (!target.startsWith(this.paths.runtime + sep)) throw new Error(`runtime file ${runtime.path} is not under runtime/`);
-    if (readTextIfExists(target) !== runtime.text) await writeFileAtomic(target, runtime.text);
+    if (this.readText(target) !== runtime.text) await writeFileAtomic(this.checkLinks(target), runtime.text);
   }
 
   /** index.json after adding `version`: the version folders on disk are the truth. */
@@ -339,7 +381,7 @@ export class PoetStore {
   private async touchIndex(key: string): Promise<void> {
     const prev = await this.readIndex(key);
     if (!prev) return;
-    await writeJsonAtomic(join(this.functionDir(key), 'index.json'), { ...prev, versions: await this.listVersions(key), updated_at: new Date().toISOString() });
+    await writeJsonAtomic(this.checkLinks(join(this.functionDir(key), 'index.json')), { ...prev, versions: await this.listVersions(key), updated_at: new Date().toISOString() });
   }
 
   /**
@@ -354,7 +396,7 @@ export class PoetStore {
   async listFunctions(): Promise<FunctionSummary[]> {
     let keys: string[];
     try {
-      keys = (await fs.readdir(this.paths.functions)).filter((k) => KEY_NAME_RE.test(k) && k.length <= 200);
+      keys = (await fs.readdir(this.checkLinks(this.paths.functions))).filter((k) => KEY_NAME_RE.test(k) && k.length <= 200);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
@@ -367,9 +409,9 @@ export class PoetStore {
       // Synchronous on purpose: a stat of a cached inode takes microseconds, far less than a
       // thread-pool round trip. `current` is stat'ed too: a person may edit it in place.
       const dir = join(this.paths.functions, key);
-      const d = statSync(dir, { throwIfNoEntry: false });
+      const d = this.lstat(dir);
       if (!d?.isDirectory()) continue;
-      const c = statSync(join(dir, 'current'), { throwIfNoEntry: false });
+      const c = this.lstat(join(dir, 'current'));
       const stamp = Math.max(d.mtimeMs, c?.mtimeMs ?? 0);
       stamps.set(key, stamp);
       if (this.summaries.get(key)?.stamp !== stamp) stale.push(key);
@@ -404,16 +446,20 @@ export class PoetStore {
     let index: Partial<FunctionIndex>;
     let current: string | null;
     try {
-      index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Partial<FunctionIndex>;
+      const text = this.readText(join(dir, 'index.json'), true);
+      if (text === undefined) return null;
+      index = JSON.parse(text) as Partial<FunctionIndex>;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger?.warn({ key, err: (e as Error).message }, 'unreadable index.json ignored');
+      if (e instanceof PoetError) throw e;
+      this.logger?.warn({ key, err: (e as Error).message }, 'unreadable index.json ignored');
       return null;
     }
     const r = FunctionIndexSchema.safeParse(index);
     if (!r.success || r.data.versions.length === 0) return null;
     try {
       current = this.readCurrentSync(key);
-    } catch {
+    } catch (e) {
+      if (e instanceof PoetError) throw e;
       current = null; // one unreadable pointer must not fail the whole list
     }
     const i = r.data;
@@ -439,7 +485,7 @@ export class PoetStore {
    */
   async readCache(key: string, sourceHash: string): Promise<CacheEntry | undefined> {
     const file = this.cacheFile(key, sourceHash);
-    const st = statSync(file, { throwIfNoEntry: false });
+    const st = this.lstat(file);
     if (!st) return undefined;
     const memo = this.cacheMemo.get(file);
     let entry: CacheEntry | undefined;
@@ -454,11 +500,21 @@ export class PoetStore {
       }
       if (Date.now() - st.mtimeMs > 50) this.cacheMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, entry }, st.size);
     }
-    if (!statSync(join(this.versionDir(key, entry.version), 'metadata.json'), { throwIfNoEntry: false })) return undefined;
+    if (!this.lstat(join(this.versionDir(key, entry.version), 'metadata.json'))) return undefined;
     return entry;
   }
 
   private readonly cacheMemo = new BoundedMemo<{ mtimeMs: number; size: number; entry: CacheEntry }>(CACHE_MEMO_ENTRIES, CACHE_MEMO_BYTES);
+
+  /**
+   * The stat of an entry without following it (undefined when missing); a link is refused.
+   * The hot path's check: the folders above were checked when the memoised content was read.
+   */
+  private lstat(path: string): Stats | undefined {
+    const st = lstatSync(path, { throwIfNoEntry: false });
+    if (st?.isSymbolicLink()) this.checkLinks(path);
+    return st;
+  }
 
   /**
    * `current`: synchronous (a thread-pool read costs more than the read), and memoised by the
@@ -469,11 +525,11 @@ export class PoetStore {
    */
   readCurrentSync(key: string): string | null {
     const file = join(this.functionDir(key), 'current');
-    const st = statSync(file, { throwIfNoEntry: false });
+    const st = this.lstat(file);
     if (!st) return null;
     const memo = this.currentMemo.get(key);
     if (memo && memo.ino === st.ino && memo.mtimeMs === st.mtimeMs && memo.size === st.size) return memo.version;
-    const text = readTextIfExists(file);
+    const text = this.readText(file);
     if (text === undefined) return null;
     const v = text.trim();
     const version = VERSION_RE.test(v) ? v : null;
@@ -490,7 +546,7 @@ export class PoetStore {
   private readonly currentMemo = new Map<string, { ino: number; mtimeMs: number; size: number; version: string | null }>();
 
   async writeCache(entry: CacheEntry): Promise<void> {
-    await writeJsonAtomic(this.cacheFile(entry.key, entry.source_hash), entry);
+    await writeJsonAtomic(this.checkLinks(this.cacheFile(entry.key, entry.source_hash)), entry);
   }
 
   /**
@@ -498,11 +554,11 @@ export class PoetStore {
    * Takes each function's lock, so it never removes a cache folder under a publish in flight.
    */
   async deleteCache(key?: string): Promise<number> {
-    const keys = key !== undefined ? [checkKey(key)] : (await fs.readdir(this.paths.cache).catch(() => [] as string[])).filter((n) => KEY_NAME_RE.test(n));
+    const keys = key !== undefined ? [checkKey(key)] : (await fs.readdir(this.checkLinks(this.paths.cache)).catch(() => [] as string[])).filter((n) => KEY_NAME_RE.test(n));
     let deleted = 0;
     for (const k of keys) {
       deleted += await this.withFunctionLock(k, async () => {
-        const d = this.cacheDir(k);
+        const d = this.checkLinks(this.cacheDir(k));
         const files = (await fs.readdir(d).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
         await fs.rm(d, { recursive: true, force: true });
         return files.length;

@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A symbolic link inside .dana/poet/ (server/storage/links.ts). */
+  symlink_refused: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   syntax_error: 422,
