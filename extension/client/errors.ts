@@ -159,6 +159,8 @@ export function describeError(err: unknown, ctx: DescribeContext): UserFacingErr
       return { message: `${endSentence(message)} Then try again.`, actions: ['retry'] };
     case 'payload_too_large':
       return { message: `${endSentence(message)} Enhance a single function instead of the whole file.`, actions: [] };
+    case 'headers_too_large':
+      return { message: `${endSentence(message)} ${ctx.remote ? 'Check the API key set with "POET: Set Remote Service API Key".' : 'This is a bug in the extension; please report it with the log.'}`, actions: ctx.remote ? ['setApiKey', 'showLog'] : ['showLog'] };
     case 'unsupported_media_type':
       return { message: `${svc} refused the request's format (${message}). This is a bug in the extension; please report it with the log.`, actions: ['showLog'] };
     case 'internal':

@@ -5,6 +5,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { MAX_BODY_BYTES } from '../../shared/contract/api';
 import type { ServiceDeps } from './deps';
+import { checkJsonDepth } from './body';
 import { errorHandler, notFound } from './errors';
 import { withFastPath } from './fast-path';
 import { observeRequest } from './observe';
@@ -37,7 +38,8 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): RequestListener 
     observeRequest(deps, req, res, id, req.path, () => (req.route ? `${req.baseUrl}${String(req.route.path)}` : '(unmatched)'));
     next(guard(req, req.path));
   });
-  app.use(express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: true }));
+  // `verify` sees the body after any Content-Encoding is undone, before it is parsed.
+  app.use(express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: true, verify: (_req, _res, buf) => checkJsonDepth(buf) }));
 
   mountRoutes(app, deps);
 

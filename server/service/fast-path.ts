@@ -8,8 +8,8 @@
 // same handler (routes/transpile.ts) as the Express route.
 //
 // It only takes the plain case: the exact path without a query, a JSON body in UTF-8 and no
-// Content-Encoding. Anything else (gzip bodies, other charsets) goes to Express, which has
-// the same route and handles those too.
+// Content-Encoding. Anything else (gzip bodies, a query) goes to Express, which has the same
+// route and handles those too.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES } from '../../shared/contract/api';
 import { readJsonBody } from './body';
@@ -17,7 +17,7 @@ import type { ServiceDeps } from './deps';
 import { sendError } from './errors';
 import { sendJson } from './json-response';
 import { observeRequest } from './observe';
-import { mediaType, requestIdOf, type Guard } from './security';
+import { charset, mediaType, requestIdOf, type Guard } from './security';
 
 /** A route the fast path serves: the parsed JSON body in, the status and the JSON answer out. */
 export type FastHandler = (body: unknown) => Promise<{ status: number; body: object }>;
@@ -25,9 +25,9 @@ export type FastHandler = (body: unknown) => Promise<{ status: number; body: obj
 function plainJson(req: IncomingMessage): boolean {
   const type = req.headers['content-type'];
   if (mediaType(type) !== 'application/json') return false;
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type ?? '')?.[1]?.toLowerCase();
+  const cs = charset(type);
   const encoding = req.headers['content-encoding'];
-  return (charset === undefined || charset === 'utf-8' || charset === 'utf8') && (encoding === undefined || encoding.toLowerCase() === 'identity');
+  return (cs === undefined || cs === 'utf-8' || cs === 'utf8') && (encoding === undefined || encoding.toLowerCase() === 'identity');
 }
 
 export function withFastPath(next: RequestListener, deps: ServiceDeps, guard: Guard, routes: Record<string, FastHandler>): RequestListener {

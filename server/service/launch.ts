@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../shared/contract/api';
 import { PoetStore } from '../storage/store';
 import { createApp } from './app';
+import { onClientError } from './client-error';
 import { ServiceEvents, type ServiceDeps } from './deps';
 import { createLogger } from './logger';
 import type { EnhancePipeline } from './pipeline';
@@ -70,6 +71,7 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
   let boundPort = opts.port ?? DEFAULT_PORT;
   const server = createServer(createApp(deps, { token: opts.token, host, port: () => boundPort, allowedHosts: opts.allowedHosts ?? [] }));
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', onClientError(logger));
   await listen(server, boundPort, host);
   boundPort = (server.address() as AddressInfo).port;
 

@@ -37,6 +37,11 @@ export function mediaType(contentType: string | undefined): string {
   return (semi < 0 ? (contentType ?? '') : contentType!.slice(0, semi)).trim().toLowerCase();
 }
 
+/** The charset parameter of a Content-Type header, lower-cased, or undefined. */
+export function charset(contentType: string | undefined): string | undefined {
+  return /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+}
+
 function hasBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];
   return (len !== undefined && len !== '0') || req.headers['transfer-encoding'] !== undefined;
@@ -86,11 +91,16 @@ export function createGuard(opts: GuardOptions): Guard {
     if (path.startsWith('/poet/') && /\/\/|\/$/.test(path)) {
       return new PoetError('invalid_request', `Empty name in path "${path}".`, [{ field: 'name', message: 'must not be empty' }]);
     }
-    if (hasBody(req) && mediaType(req.headers['content-type']) !== 'application/json') {
-      return new PoetError(
-        'unsupported_media_type',
-        `Request bodies must be JSON (Content-Type: application/json), not "${req.headers['content-type'] ?? 'none'}".`,
-      );
+    if (hasBody(req)) {
+      const type = req.headers['content-type'];
+      if (mediaType(type) !== 'application/json') {
+        return new PoetError('unsupported_media_type', `Request bodies must be JSON (Content-Type: application/json), not "${type ?? 'none'}".`);
+      }
+      // JSON between systems is UTF-8 (RFC 8259, 8.1); the body checks (body.ts) rely on it.
+      const cs = charset(type);
+      if (cs !== undefined && cs !== 'utf-8' && cs !== 'utf8') {
+        return new PoetError('unsupported_media_type', `Request bodies must be UTF-8 JSON, not charset "${cs}". Send the body in UTF-8 (or leave out the charset parameter).`);
+      }
     }
     return undefined;
   };

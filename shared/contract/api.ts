@@ -305,4 +305,6 @@ export const ENDPOINTS = [
 export const DEFAULT_PORT = 12345;
 export const DEFAULT_HOST = '127.0.0.1';
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Deepest nesting of arrays and objects a request body may have (400 beyond). */
+export const MAX_JSON_DEPTH = 64;
 export const TOKEN_ENV = 'POET_API_KEY';

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   symlink_refused: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** Headers over Node's limit (16 KiB); answered by server/service/client-error.ts. */
+  headers_too_large: 431,
   syntax_error: 422,
   internal: 500,
 } as const;
