@@ -25,7 +25,8 @@ const entries = [
     entryPoints: { extension: 'extension/extension.ts', 'extension-lazy': 'extension/lazy/modules.ts' },
     external: ['vscode', './extension-lazy.js'],
   },
-  { entryPoints: { server: 'server/main.ts', cli: 'server/cli/main.ts' } },
+  // parse-worker.js runs in a worker thread of the service (server/service/parser.ts).
+  { entryPoints: { server: 'server/main.ts', cli: 'server/cli/main.ts', 'parse-worker': 'server/service/parse-worker.ts' } },
   // The metrics webview's script (chart.js inside): a browser bundle, loaded under a strict CSP.
   { entryPoints: { 'webview/metrics': 'extension/learning/webview/metrics.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ];

@@ -91,7 +91,7 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
     deps,
     close() {
       closing ??= new Promise<void>((ok) => {
-        server.close(() => ok());
+        server.close(() => void pipeline.close().finally(ok));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });

@@ -10,13 +10,13 @@ import { PoetError } from '../../shared/contract/errors';
 import { canonicalJson, resolveConfig, type ConfigContext, type PoetConfig } from '../../shared/config';
 import { functionLinesHash, functionTextHash, sourceHash } from '../../shared/source/hash';
 import { languageOfPath, type Language, type ParsedFile } from '../../shared/source/model';
-import { parseSource } from '../../shared/source/parse';
 import { BUILTIN_DOMAINS } from '../generator/domains/index';
 import { danaRuntimeFiles, pythonRuntimeFile } from '../generator/runtime-files';
 import type { Generator } from '../generator/types';
 import type { CacheEntry, PoetStore } from '../storage/store';
 import { BoundedMemo } from '../memo';
 import { cpythonAccepts } from './cpython-check';
+import { SourceParser } from './parser';
 import { decoratorConfig, selectFunction } from './select';
 
 export interface EnhanceInput {
@@ -91,13 +91,28 @@ export class EnhancePipeline {
    * memo below). ParsedFile is treated as immutable everywhere, so sharing it is safe.
    */
   private readonly parsed = new BoundedMemo<ParsedFile>(MEMO_ENTRIES, MEMO_CHARS);
-  private parse(code: string, language: Language): ParsedFile {
+  /** Parses in flight, so that the same big text sent twice at once is parsed once. */
+  private readonly parsing = new Map<string, Promise<ParsedFile>>();
+  private readonly parser = new SourceParser();
+  private async parse(code: string, language: Language): Promise<ParsedFile> {
     const id = createHash('sha256').update(language).update('\0').update(code).digest('base64');
-    const hit = this.parsed.get(id);
+    const hit = this.parsed.get(id) ?? this.parsing.get(id);
     if (hit) return hit;
-    const fresh = parseSource(code, language);
+    const p = this.parser.parse(code, language).finally(() => this.parsing.delete(id));
+    this.parsing.set(id, p);
+    const fresh = await p;
     this.parsed.set(id, fresh, code.length);
     return fresh;
+  }
+
+  /** The parser's state, for /poet/health. */
+  parserStatus(): ReturnType<SourceParser['status']> {
+    return this.parser.status();
+  }
+
+  /** Stops the parser's worker thread, if one runs. */
+  close(): Promise<void> {
+    return this.parser.close();
   }
 
   /**
@@ -108,12 +123,12 @@ export class EnhancePipeline {
    * request are kept; a user-defined domain is read from disk, so those are always recomputed.
    */
   private readonly targets = new BoundedMemo<Target>(MEMO_ENTRIES, MEMO_CHARS);
-  private target(input: EnhanceInput, sourceFile: string | null, language: Language, cpythonCompiles = false): Target {
+  private async target(input: EnhanceInput, sourceFile: string | null, language: Language, cpythonCompiles = false): Promise<Target> {
     const memoKey = JSON.stringify([language, input.functionName, input.key, sourceFile, input.config, input.code]);
     const known = this.targets.get(memoKey);
     if (known) return known;
 
-    const parsed = this.parse(input.code, language);
+    const parsed = await this.parse(input.code, language);
     const target = input.functionName ? parsed.functions.find((f) => f.name === input.functionName) : undefined;
     const outside = (e: { line: number }) => target !== undefined && (e.line < target.start_line || e.line > target.end_line);
     // CPython compiles the file and POET's parser stumbled elsewhere: the function itself was read right.
@@ -176,8 +191,8 @@ export class EnhancePipeline {
     const sourceFile = this.sourceFileOf(input.contextFile);
     const language: Language = input.language ?? (sourceFile ? languageOfPath(sourceFile) : null) ?? 'dana';
 
-    const cpythonCompiles = language === 'python' && this.parse(input.code, language).errors.length > 0 && (await cpythonAccepts(input.code)) === true;
-    const { fn, key, config, generator, domainPrint, hash } = this.target(input, sourceFile, language, cpythonCompiles);
+    const cpythonCompiles = language === 'python' && (await this.parse(input.code, language)).errors.length > 0 && (await cpythonAccepts(input.code)) === true;
+    const { fn, key, config, generator, domainPrint, hash } = await this.target(input, sourceFile, language, cpythonCompiles);
     const sameOrigin = (e: CacheEntry) => !sourceFile || !e.metadata.source_file || e.metadata.source_file === sourceFile;
     if (!input.force) {
       const hit = await this.store.readCache(key, hash);

@@ -90,6 +90,12 @@ export const PoetHealthResponseSchema = HealthResponseSchema.extend({
       /** Generator name and version per language, when ready. */
       languages: z.record(z.string(), z.object({ name: z.string(), version: z.string() })),
     }),
+    /** Texts from `off_loop_from_chars` up are parsed in a worker thread; `in_flight` counts those parses. */
+    parser: ComponentStatusSchema.extend({
+      worker: z.enum(['running', 'stopped']),
+      in_flight: z.number().int(),
+      off_loop_from_chars: z.number().int(),
+    }),
   }),
 });
 export type PoetHealthResponse = z.infer<typeof PoetHealthResponseSchema>;

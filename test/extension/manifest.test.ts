@@ -96,6 +96,7 @@ describe('extension manifest', () => {
     const shipped = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
     for (const p of shipped) assert.doesNotMatch(p, /\.map$|\.ts$|^test|node_modules/, p);
     assert.ok(shipped.includes('dist/extension.js') && shipped.includes('dist/extension-lazy.js') && shipped.includes('dist/server.js'));
+    assert.ok(shipped.includes('dist/parse-worker.js'), 'the service parses big texts in this worker (server/service/parser.ts)');
     assert.ok(shipped.includes(c.grammars[0].path.replace(/^\.\//, '')));
   });
 });

@@ -48,6 +48,14 @@ describe('poet enhance and poet serve', function () {
     assert.equal(again.cached, true);
   });
 
+  it('enhance parses a file over the off-loop threshold in the bundled worker, and exits', async () => {
+    const helpers = Array.from({ length: 400 }, (_, i) => `def helper_${i}(x: int) -> int:\n    return x + ${i}\n`).join('\n');
+    await writeFile(join(ws, 'lib/big.py'), `${helpers}\n@poet(retries=1)\ndef target(x: int) -> int:\n    return x\n`);
+    const r = cli(['enhance', join(ws, 'lib/big.py'), '--function', 'target', '--workspace', ws]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.equal(TranspileResponseSchema.parse(JSON.parse(r.stdout)).function_name, 'target');
+  });
+
   it('enhance exits 1 with the error JSON', () => {
     for (const args of [
       ['--config', '{"retrys": 1}', '--function', 'scale'],

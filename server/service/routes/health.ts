@@ -27,7 +27,7 @@ export function healthRoutes(deps: ServiceDeps): Router {
     } catch (e) {
       storage = { ok: false, message: `${target} is not writable: ${(e as Error).message}` };
     }
-    const body: PoetHealthResponse = { ...base(), components: { storage, generator: deps.pipeline.generatorStatus() } };
+    const body: PoetHealthResponse = { ...base(), components: { storage, generator: deps.pipeline.generatorStatus(), parser: deps.pipeline.parserStatus() } };
     res.json(body);
   });
   return r;
