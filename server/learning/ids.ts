@@ -1,6 +1,6 @@
 // Sortable, unique stamps for record ids and feedback file names: a UTC time to the
 // millisecond plus a counter that separates records made within the same millisecond.
-import { randomBytes } from 'node:crypto';
+import { INSTANCE_ID } from '../storage/atomic';
 
 let lastMs = 0;
 let seq = 0;
@@ -28,7 +28,10 @@ export function stampToIso(stamp: string): string | null {
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7]}Z` : null;
 }
 
-/** Execution/feedback id: the stamp plus random bits, so two processes never collide. */
+/**
+ * Execution/feedback id: the stamp (unique in this process) plus this process's random
+ * instance id, so two processes never collide (no random bytes per record: a syscall each).
+ */
 export function newRecordId(): string {
-  return `${sortableStamp()}-${randomBytes(4).toString('hex')}`;
+  return `${sortableStamp()}-${INSTANCE_ID}`;
 }

@@ -1,8 +1,14 @@
 // Persistence of executions and feedback under `.dana/poet/`:
 //   executions/{id}/context.json, result.json   (one folder per call)
 //   feedback/{key}/{stamp}.json                  (sortable, unique stamps)
-// Records never change once written, so each process caches what it has read and only
-// reads files it has not seen (another process may add records too).
+//
+// Memory is bounded by design, whatever the number or the size of the records. Whole records
+// live on disk only. In memory the service keeps one compact row per record (no inputs, outputs
+// or texts) in a RowWindow: the newest rows of all functions within one byte budget. Metrics,
+// listings and the choice of what Train reads work from the rows; whole records are read from
+// disk when needed (two small files from the page cache), within a budget for Train.
+// Records never change once written; each process reads only records it has not seen
+// (another process may add records too).
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -13,21 +19,126 @@ import {
   type ExecutionRecord,
   type ExecutionRequest,
   type FeedbackRecord,
+  type Sentiment,
+  type ServiceMetrics,
 } from '../../shared/contract/learning';
 import type { PoetStore } from '../storage/store';
 import { newRecordId, sortableStamp } from './ids';
+import { RowWindow } from './row-window';
 import { truncateValue } from './truncate';
 
+/** An execution as metrics, listings and Train's selection need it; no user data. */
+export interface ExecutionRow {
+  id: string;
+  version: string;
+  /** started_at, ms since the epoch (it is stored in ISO form from Date, so it converts back exactly). */
+  started: number;
+  ok: boolean;
+  duration_ms: number;
+  attempts: number;
+  /** Attempts that timed out: from attempt_log, else 1 for an error that is a timeout. */
+  timeouts: number;
+  perceive: boolean;
+  enforce: boolean;
+  fallback: boolean;
+}
+
+/** A feedback record as summaries and metrics need it. */
+export interface FeedbackRow {
+  /** The file's name without `.json`: sortable, unique per function. */
+  stamp: string;
+  execution_id: string;
+  version: string;
+  /** created_at, ms since the epoch. */
+  created: number;
+  sentiment: Sentiment;
+  feedback_type: string;
+  score: number | null;
+  /** analysis.key_issues, at most ISSUES_KEPT of at most ISSUE_CHARS characters each. */
+  issues: string[];
+}
+
+/**
+ * Byte budgets of the windows, and what a row costs with its bookkeeping (measured with V8's
+ * heap figures: test/unit/row-window.test.ts). 8 MiB holds about 26,000 executions: the newest
+ * across the workspace count for metrics and listings. Feedback comes at a human pace.
+ */
+export const EXECUTION_ROWS_BYTES = 8 * 1024 * 1024;
+export const FEEDBACK_ROWS_BYTES = 4 * 1024 * 1024;
+export const EXECUTION_ROW_BYTES = 290;
+export const FEEDBACK_ROW_BYTES = 450;
+const ISSUES_KEPT = 8;
+const ISSUE_CHARS = 80;
+
+/** What Train reads at most: the newest records of the version, up to either bound. */
+export const TRAIN_WINDOW = { records: 5_000, bytes: 8 * 1024 * 1024 };
+
+/** Records read from disk between two yields to the event loop. */
+const READ_SLICE = 64;
+const yieldLoop = () => new Promise((r) => setImmediate(r));
+
+export const executionWeight = (r: ExecutionRow) => EXECUTION_ROW_BYTES + r.id.length;
+export const feedbackWeight = (r: FeedbackRow) => FEEDBACK_ROW_BYTES + 2 * r.stamp.length + r.execution_id.length + r.issues.reduce((n, i) => n + 16 + i.length, 0);
+const feedbackId = (key: string, stamp: string) => `${key}/${stamp}`;
+
+function executionRow(r: ExecutionRecord, version: string): ExecutionRow {
+  const res = r.result;
+  const err = res.error;
+  let timeouts = 0;
+  if (res.attempt_log) {
+    for (const a of res.attempt_log) if (a.outcome === 'timeout') timeouts++;
+  } else if (err && (err.phase === 'timeout' || /timeout/i.test(err.type))) {
+    timeouts = 1;
+  }
+  return {
+    id: r.context.execution_id,
+    version,
+    started: Date.parse(r.context.started_at),
+    ok: res.status === 'success',
+    duration_ms: res.duration_ms,
+    attempts: res.attempts,
+    timeouts,
+    perceive: err?.phase === 'perceive',
+    enforce: err?.phase === 'enforce',
+    fallback: res.fallback_used === true || err?.phase === 'fallback',
+  };
+}
+
+function feedbackRow(f: FeedbackRecord, stamp: string, version: string): FeedbackRow {
+  return {
+    stamp,
+    execution_id: f.execution_id,
+    version,
+    created: Date.parse(f.created_at),
+    sentiment: f.analysis.sentiment,
+    feedback_type: f.analysis.feedback_type,
+    score: f.analysis.score,
+    issues: f.analysis.key_issues.slice(0, ISSUES_KEPT).map((i) => i.slice(0, ISSUE_CHARS)),
+  };
+}
+
 export class LearningRecords {
-  private readonly executions = new Map<string, ExecutionRecord>();
-  private readonly byKey = new Map<string, Set<string>>();
-  private readonly feedback = new Map<string, Map<string, FeedbackRecord>>();
+  private readonly executionRows = new RowWindow<ExecutionRow>(EXECUTION_ROWS_BYTES, executionWeight);
+  private readonly feedbackRows = new RowWindow<FeedbackRow>(FEEDBACK_ROWS_BYTES, feedbackWeight);
+  /** One string per version name, instead of one per row. */
+  private readonly versionNames = new Map<string, string>();
+  /** Reading the executions folder for records this process has not seen; null when idle. */
   private scanning: Promise<void> | null = null;
+  /** Until the first read of the folder is done, new rows wait here, so that rows arrive oldest first. */
+  private beforeFirstScan: Array<[string, ExecutionRow]> | null = [];
+  /** Functions whose feedback folder has been read once. */
+  private readonly feedbackRead = new Set<string>();
 
   constructor(
     private readonly store: PoetStore,
     private readonly logger?: Logger,
   ) {}
+
+  private version(v: string): string {
+    let s = this.versionNames.get(v);
+    if (s === undefined) this.versionNames.set(v, (s = v));
+    return s;
+  }
 
   // ------------------------------------------------------------ executions
 
@@ -60,72 +171,106 @@ export class LearningRecords {
         ...(req.notes?.length ? { notes: req.notes } : {}),
       },
     };
-    await this.store.mkdir(dir);
-    // result.json first: a reader treats a folder without context.json as not yet written.
-    await this.store.writeJson(join(dir, 'result.json'), record.result);
-    await this.store.writeJson(join(dir, 'context.json'), record.context);
-    this.remember(record);
+    // The folder appears whole, both files in it (writeFolderAtomic).
+    await this.store.writeFolder(dir, [
+      { name: 'context.json', data: JSON.stringify(record.context, null, 2) + '\n' },
+      { name: 'result.json', data: JSON.stringify(record.result, null, 2) + '\n' },
+    ]);
+    this.addRow(record);
+    // The first read of the folder: started now, so that this row's wait is short.
+    if (this.beforeFirstScan) this.refresh().catch((err: unknown) => this.logger?.warn({ err }, 'reading the executions folder failed'));
     return record;
   }
 
-  private remember(r: ExecutionRecord): void {
-    this.executions.set(r.context.execution_id, r);
-    let s = this.byKey.get(r.context.function_name);
-    if (!s) this.byKey.set(r.context.function_name, (s = new Set()));
-    s.add(r.context.execution_id);
+  private addRow(r: ExecutionRecord): void {
+    const key = r.context.function_name;
+    const row = executionRow(r, this.version(r.context.version));
+    if (this.beforeFirstScan) this.beforeFirstScan.push([key, row]);
+    else this.executionRows.add(key, row.id, row);
   }
 
-  private async load(id: string): Promise<ExecutionRecord | undefined> {
+  /** A whole execution record from disk, or undefined when missing or unreadable. */
+  private load(id: string, checked = false): { record: ExecutionRecord; chars: number } | undefined {
     let dir: string;
     try {
       dir = this.store.executionDir(id);
     } catch {
       return undefined;
     }
-    this.store.checkLinks(dir);
-    const context = await this.store.readJsonFile(join(dir, 'context.json'), ExecutionContextFileSchema, true);
+    if (!checked) this.store.checkLinks(dir);
+    const context = this.store.readJsonSized(join(dir, 'context.json'), ExecutionContextFileSchema, true);
     if (!context) return undefined;
-    const result = await this.store.readJsonFile(join(dir, 'result.json'), ExecutionResultFileSchema, true);
+    const result = this.store.readJsonSized(join(dir, 'result.json'), ExecutionResultFileSchema, true);
     if (!result) return undefined;
-    const r = { context, result };
-    this.remember(r);
-    return r;
+    return { record: { context: context.value, result: result.value }, chars: context.chars + result.chars };
   }
 
   async getExecution(id: string): Promise<ExecutionRecord | undefined> {
-    return this.executions.get(id) ?? (await this.load(id));
+    return this.load(id)?.record;
   }
 
-  /** Reads execution folders this process has not seen yet. */
-  private async scan(): Promise<void> {
-    if (this.scanning) return this.scanning;
-    this.scanning = (async () => {
+  /**
+   * Reads execution folders this process has not seen. The first time, only the newest that
+   * can stay in the window are read (ids sort by recording time); later, the ones added since.
+   */
+  private refresh(): Promise<void> {
+    this.scanning ??= (async () => {
       const dir = this.store.checkLinks(this.store.paths.executions);
-      // Only real folders: a link among them is never followed (the store refuses it by name).
-      const names = (await fs.readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory()).map((e) => e.name);
-      const fresh = names.filter((n) => !this.executions.has(n) && !n.startsWith('.'));
-      for (let i = 0; i < fresh.length; i += 64) await Promise.all(fresh.slice(i, i + 64).map((n) => this.load(n)));
+      // Only real folders: a link among them is never followed.
+      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+      const floor = this.executionRows.floor();
+      let fresh = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name > floor && !this.executionRows.has(e.name)).map((e) => e.name);
+      fresh.sort();
+      if (this.beforeFirstScan) fresh = fresh.slice(-Math.floor(EXECUTION_ROWS_BYTES / EXECUTION_ROW_BYTES));
+      for (let i = 0; i < fresh.length; i++) {
+        const r = this.load(fresh[i]!, true);
+        if (r) this.executionRows.add(r.record.context.function_name, r.record.context.execution_id, executionRow(r.record, this.version(r.record.context.version)));
+        if (i % READ_SLICE === READ_SLICE - 1) await yieldLoop();
+      }
+      const waiting = this.beforeFirstScan;
+      this.beforeFirstScan = null;
+      for (const [key, row] of waiting ?? []) this.executionRows.add(key, row.id, row);
     })().finally(() => {
       this.scanning = null;
     });
     return this.scanning;
   }
 
-  /** A function's executions (optionally of one version), oldest first. */
-  async executionsOf(key: string, version?: string): Promise<ExecutionRecord[]> {
-    await this.scan();
-    const ids = this.byKey.get(key) ?? new Set<string>();
-    const out: ExecutionRecord[] = [];
-    for (const id of ids) {
-      const r = this.executions.get(id);
-      if (r && (!version || r.context.version === version)) out.push(r);
-    }
-    return out.sort((a, b) => (a.context.started_at < b.context.started_at ? -1 : a.context.started_at > b.context.started_at ? 1 : 0));
+  /** A function's executions in the window (optionally of one version), oldest first by started_at. */
+  async executionsOf(key: string, version?: string): Promise<ExecutionRow[]> {
+    await this.refresh();
+    const rows = this.executionRows.rows(key).filter((r) => !version || r.version === version);
+    return rows.sort((a, b) => a.started - b.started);
   }
 
-  async countExecutions(): Promise<number> {
-    await this.scan();
-    return this.executions.size;
+  /**
+   * Whole records for `rows`, newest first, until `limit` records or `bytes` of record files
+   * have been read; returned oldest first. Read in slices, yielding between them.
+   */
+  async readExecutions(rows: readonly ExecutionRow[], limit: { records: number; bytes: number } = TRAIN_WINDOW): Promise<ExecutionRecord[]> {
+    const out: ExecutionRecord[] = [];
+    let bytes = 0;
+    this.store.checkLinks(this.store.paths.executions);
+    for (let i = rows.length - 1; i >= 0 && out.length < limit.records && bytes < limit.bytes; i--) {
+      const r = this.load(rows[i]!.id, true);
+      if (!r) continue;
+      out.push(r.record);
+      bytes += r.chars;
+      if (out.length % READ_SLICE === 0) await yieldLoop();
+    }
+    return out.reverse();
+  }
+
+  /** The rows held and their estimated bytes, against the budgets (GET /poet/metrics). */
+  memory(): ServiceMetrics['learning_memory'] {
+    return {
+      execution_rows: this.executionRows.size,
+      execution_row_bytes: this.executionRows.byteSize,
+      execution_row_budget: EXECUTION_ROWS_BYTES,
+      feedback_rows: this.feedbackRows.size,
+      feedback_row_bytes: this.feedbackRows.byteSize,
+      feedback_row_budget: FEEDBACK_ROWS_BYTES,
+    };
   }
 
   // ------------------------------------------------------------ feedback
@@ -138,48 +283,53 @@ export class LearningRecords {
   async addFeedback(rec: Omit<FeedbackRecord, 'feedback_id' | 'timestamp' | 'created_at'>, valueLimit?: number): Promise<FeedbackRecord> {
     // The analysis saw the whole value; the stored copy is bounded like inputs and outputs.
     rec = { ...rec, raw_feedback: truncateValue(rec.raw_feedback, valueLimit).value };
-    const dir = this.store.feedbackDir(rec.function_name);
-    return this.store.withFunctionLock(rec.function_name, async () => {
+    const key = rec.function_name;
+    const dir = this.store.feedbackDir(key);
+    // The folder's earlier records first, so that rows arrive oldest first.
+    await this.feedbackOf(key);
+    return this.store.withFunctionLock(key, async () => {
       await this.store.mkdir(dir);
       let stamp = sortableStamp();
       while (await exists(join(dir, `${stamp}.json`))) stamp = sortableStamp();
       const full: FeedbackRecord = { feedback_id: `fb-${stamp}`, timestamp: stamp, created_at: new Date().toISOString(), ...rec };
       await this.store.writeJson(join(dir, `${stamp}.json`), full);
-      this.feedbackMap(rec.function_name).set(`${stamp}.json`, full);
+      this.feedbackRows.add(key, feedbackId(key, stamp), feedbackRow(full, stamp, this.version(full.version)));
       return full;
     });
   }
 
-  private feedbackMap(key: string): Map<string, FeedbackRecord> {
-    let m = this.feedback.get(key);
-    if (!m) this.feedback.set(key, (m = new Map()));
-    return m;
-  }
-
-  /** A function's feedback, oldest first. */
-  async feedbackOf(key: string): Promise<FeedbackRecord[]> {
+  /** A function's feedback in the window, oldest first. Reads files this process has not seen. */
+  async feedbackOf(key: string): Promise<FeedbackRow[]> {
     const dir = this.store.checkLinks(this.store.feedbackDir(key));
-    const m = this.feedbackMap(key);
-    const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
-    for (const n of names) {
-      if (m.has(n)) continue;
-      const r = await this.store.readJsonFile(join(dir, n), FeedbackRecordSchema, true);
-      if (r) m.set(n, r);
+    const floor = this.feedbackRows.floor(key);
+    let names = (await fs.readdir(dir).catch(() => [] as string[]))
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .map((n) => n.slice(0, -'.json'.length))
+      .filter((stamp) => feedbackId(key, stamp) > floor && !this.feedbackRows.has(feedbackId(key, stamp)));
+    names.sort();
+    if (!this.feedbackRead.has(key)) names = names.slice(-Math.floor(FEEDBACK_ROWS_BYTES / FEEDBACK_ROW_BYTES));
+    this.feedbackRead.add(key);
+    for (let i = 0; i < names.length; i++) {
+      const f = this.store.parseJsonFile(join(dir, `${names[i]}.json`), FeedbackRecordSchema, true);
+      if (f) this.feedbackRows.add(key, feedbackId(key, names[i]!), feedbackRow(f, names[i]!, this.version(f.version)));
+      if (i % READ_SLICE === READ_SLICE - 1) await yieldLoop();
     }
-    return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+    return this.feedbackRows.rows(key).sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
   }
 
-  async countFeedback(): Promise<number> {
-    const keys = await fs.readdir(this.store.checkLinks(this.store.paths.feedback)).catch(() => [] as string[]);
-    let n = 0;
-    for (const k of keys) {
-      try {
-        n += (await this.feedbackOf(k)).length;
-      } catch {
-        this.logger?.debug({ dir: k }, 'not a feedback folder');
-      }
+  /** Whole feedback records for `rows`, newest first within `limit`; returned oldest first. */
+  async readFeedback(key: string, rows: readonly FeedbackRow[], limit: { records: number; bytes: number } = TRAIN_WINDOW): Promise<FeedbackRecord[]> {
+    const dir = this.store.checkLinks(this.store.feedbackDir(key));
+    const out: FeedbackRecord[] = [];
+    let bytes = 0;
+    for (let i = rows.length - 1; i >= 0 && out.length < limit.records && bytes < limit.bytes; i--) {
+      const r = this.store.readJsonSized(join(dir, `${rows[i]!.stamp}.json`), FeedbackRecordSchema, true);
+      if (!r) continue;
+      out.push(r.value);
+      bytes += r.chars;
+      if (out.length % READ_SLICE === 0) await yieldLoop();
     }
-    return n;
+    return out.reverse();
   }
 }
 

@@ -10,6 +10,7 @@ import {
   TrainRequestSchema,
   type ExecutionResponse,
   type FeedbackResponse,
+  type ServiceMetrics,
 } from '../../shared/contract/learning';
 import type { ServiceDeps } from '../service/deps';
 import { parseOr400 } from '../service/validate';
@@ -60,7 +61,8 @@ export function createLearning(deps: ServiceDeps, options?: LearningOptions): { 
   });
 
   r.get('/poet/metrics', async (_req: Request, res: Response) => {
-    res.json(await service.metrics.snapshot());
+    const body: ServiceMetrics = { ...(await service.metrics.snapshot()), learning_memory: service.records.memory() };
+    res.json(body);
   });
 
   // Prometheus text format; behind the token like every path except /health.

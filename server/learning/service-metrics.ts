@@ -86,7 +86,7 @@ export class ServiceMetricsCollector {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
-  async snapshot(): Promise<ServiceMetrics> {
+  async snapshot(): Promise<Omit<ServiceMetrics, 'learning_memory'>> {
     const sum = async (c: Counter<string>, pred: (l: Partial<Record<string, string | number>>) => boolean = () => true) =>
       (await c.get()).values.filter((v) => pred(v.labels)).reduce((s, v) => s + v.value, 0);
     const req = (await this.requests.get()).values.map((v) => ({

@@ -107,7 +107,8 @@ export class LearningService {
   }
 
   async recordExecution(req: ExecutionRequest): Promise<ExecutionRecord> {
-    await this.requireVersion(req.function_name, req.version);
+    // One lstat on the hot path; the full check only to say what is missing.
+    if (!this.deps.store.hasVersion(req.function_name, req.version)) await this.requireVersion(req.function_name, req.version);
     const rec = await this.records.addExecution(req, this.options.valueLimitBytes);
     this.metrics.execution(req.function_name, req.version, rec.result.status);
     // Auto-train runs in the background: the reporting call in generated code must stay fast.
@@ -120,35 +121,38 @@ export class LearningService {
   async getExecution(id: string): Promise<{ record: ExecutionRecord; feedback: FeedbackRecord[] }> {
     const record = await this.records.getExecution(id);
     if (!record) throw new PoetError('not_found', `No execution "${id}". Use the execution_id returned by POST /poet/executions.`, { execution_id: id });
-    const feedback = (await this.records.feedbackOf(record.context.function_name)).filter((f) => f.execution_id === id);
-    return { record, feedback };
+    const key = record.context.function_name;
+    const rows = (await this.records.feedbackOf(key)).filter((f) => f.execution_id === id);
+    return { record, feedback: await this.records.readFeedback(key, rows, { records: rows.length, bytes: Infinity }) };
   }
 
-  /** Newest first, with how much feedback each has: for the tree and the feedback picker. */
+  /**
+   * Newest first, with how much feedback each has: for the tree and the feedback picker.
+   * `total` counts the function's executions in the service's window (docs/learning.md, Memory).
+   */
   async listExecutions(key: string, version: string | undefined, limit: number): Promise<ExecutionList> {
     await this.requireFunction(key);
     const all = await this.records.executionsOf(key, version);
     const feedback = await this.records.feedbackOf(key);
     const count = new Map<string, number>();
     for (const f of feedback) count.set(f.execution_id, (count.get(f.execution_id) ?? 0) + 1);
+    // Whole records for the page only; each is read, summarised and let go.
+    const page = await this.records.readExecutions(all.slice(-limit), { records: limit, bytes: Infinity });
     return {
       function_name: key,
       total: all.length,
-      executions: all
-        .slice(-limit)
-        .reverse()
-        .map((r) => ({
-          execution_id: r.context.execution_id,
-          version: r.context.version,
-          started_at: r.context.started_at,
-          status: r.result.status,
-          duration_ms: r.result.duration_ms,
-          attempts: r.result.attempts,
-          ...(r.result.error ? { error: `${r.result.error.type}: ${r.result.error.message}`.slice(0, 200) } : {}),
-          inputs_preview: preview(r.context.inputs),
-          output_preview: r.result.status === 'success' ? preview(r.result.output) : null,
-          feedback_count: count.get(r.context.execution_id) ?? 0,
-        })),
+      executions: page.reverse().map((r) => ({
+        execution_id: r.context.execution_id,
+        version: r.context.version,
+        started_at: r.context.started_at,
+        status: r.result.status,
+        duration_ms: r.result.duration_ms,
+        attempts: r.result.attempts,
+        ...(r.result.error ? { error: `${r.result.error.type}: ${r.result.error.message}`.slice(0, 200) } : {}),
+        inputs_preview: preview(r.context.inputs),
+        output_preview: r.result.status === 'success' ? preview(r.result.output) : null,
+        feedback_count: count.get(r.context.execution_id) ?? 0,
+      })),
     };
   }
 
@@ -202,31 +206,29 @@ export class LearningService {
     await this.requireFunction(key);
     const all = await this.records.feedbackOf(key);
     const versions = [...new Set(all.map((f) => f.version))].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
-    return {
-      function_name: key,
-      total_feedback: all.length,
-      versions: versions.map((version) => {
-        const fs = all.filter((f) => f.version === version);
-        const dist = { positive: 0, negative: 0, neutral: 0 };
-        const types: Record<string, number> = {};
-        const issues = new Map<string, number>();
-        for (const f of fs) {
-          dist[f.analysis.sentiment]++;
-          types[f.analysis.feedback_type] = (types[f.analysis.feedback_type] ?? 0) + 1;
-          for (const i of f.analysis.key_issues) issues.set(i, (issues.get(i) ?? 0) + 1);
-        }
-        const m = mean(fs.map((f) => f.analysis.score).filter((s): s is number => s !== null));
-        return {
-          version,
-          count: fs.length,
-          sentiment_distribution: dist,
-          feedback_type_distribution: types,
-          mean_score: m === null ? null : Math.round(m * 1000) / 1000,
-          top_issues: [...issues.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([issue, count]) => ({ issue, count })),
-          recent: fs.slice(-10).reverse(),
-        };
-      }),
-    };
+    const out: FeedbackSummary['versions'] = [];
+    for (const version of versions) {
+      const fs = all.filter((f) => f.version === version);
+      const dist = { positive: 0, negative: 0, neutral: 0 };
+      const types: Record<string, number> = {};
+      const issues = new Map<string, number>();
+      for (const f of fs) {
+        dist[f.sentiment]++;
+        types[f.feedback_type] = (types[f.feedback_type] ?? 0) + 1;
+        for (const i of f.issues) issues.set(i, (issues.get(i) ?? 0) + 1);
+      }
+      const m = mean(fs.map((f) => f.score).filter((s): s is number => s !== null));
+      out.push({
+        version,
+        count: fs.length,
+        sentiment_distribution: dist,
+        feedback_type_distribution: types,
+        mean_score: m === null ? null : Math.round(m * 1000) / 1000,
+        top_issues: [...issues.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([issue, count]) => ({ issue, count })),
+        recent: (await this.records.readFeedback(key, fs.slice(-10), { records: 10, bytes: Infinity })).reverse(),
+      });
+    }
+    return { function_name: key, total_feedback: all.length, versions: out };
   }
 
   // ------------------------------------------------------------ train
@@ -288,8 +290,9 @@ export class LearningService {
     if (!current) throw new PoetError('not_found', `Function "${key}" has no versions.`);
     const meta = await this.requireVersion(key, current);
     const settings = { ...(await this.getSettings()), ...(req.settings ?? {}) };
-    const records = await this.records.executionsOf(key, current);
-    const feedback = (await this.records.feedbackOf(key)).filter((f) => f.version === current);
+    // The newest records of the version within TRAIN_WINDOW (records.ts), read from disk.
+    const records = await this.records.readExecutions(await this.records.executionsOf(key, current));
+    const feedback = await this.records.readFeedback(key, (await this.records.feedbackOf(key)).filter((f) => f.version === current));
     const config = meta.config as unknown as TrainableConfig;
     const domain = typeof meta.domain === 'string' ? meta.domain : null;
     const learnable = domain ? (this.options.learnableParams ?? learnableParams)(domain, this.deps.workspace) : [];

@@ -21,7 +21,7 @@ import {
   type VersionMetadata,
 } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
-import { fsyncDir, fsyncFile, mkdirDurable, removeTempLeftovers, stageFile, tempName, writeJsonAtomic, writeFileAtomic } from './atomic';
+import { fsyncDir, fsyncFile, mkdirDurable, removeTempLeftovers, stageFile, tempName, writeFileAtomic, writeFolderAtomic, writeJsonAtomic } from './atomic';
 import { readFileNoFollow, refuseLinks } from './links';
 import { BoundedMemo } from '../memo';
 import { withFileLock } from './lock';
@@ -181,6 +181,13 @@ export class PoetStore {
     await mkdirDurable(this.checkLinks(dir));
   }
 
+  /** Creates folder `dir` inside `.dana/poet/` holding `files`, whole or not at all (writeFolderAtomic). */
+  async writeFolder(dir: string, files: ReadonlyArray<{ name: string; data: string }>): Promise<void> {
+    // The folder itself is renamed into place: a link of its name would be replaced, not followed.
+    await this.mkdir(dirname(resolveInside(this.paths.root, dir)));
+    await writeFolderAtomic(dir, files);
+  }
+
   /** Atomic JSON write to a path that must be inside `.dana/poet/`. */
   async writeJson(absPath: string, value: unknown): Promise<void> {
     await writeJsonAtomic(this.checkLinks(resolveInside(this.paths.root, absPath)), value);
@@ -212,23 +219,30 @@ export class PoetStore {
 
   /** readJsonFile's work, for callers that read many files in a loop. */
   parseJsonFile<T>(absPath: string, schema?: z.ZodType<T>, checked = false): T | undefined {
+    return this.readJsonSized(absPath, schema, checked)?.value;
+  }
+
+  /** parseJsonFile, with the size of the file's text (for callers that budget what they read). */
+  readJsonSized<T>(absPath: string, schema?: z.ZodType<T>, checked = false): { value: T; chars: number } | undefined {
     let value: unknown;
+    let chars: number;
     try {
       const text = this.readText(absPath, checked);
       if (text === undefined) return undefined;
+      chars = text.length;
       value = JSON.parse(text);
     } catch (e) {
       if (e instanceof PoetError) throw e;
       this.logger?.warn({ file: this.relative(absPath), err: (e as Error).message }, 'unreadable JSON file ignored');
       return undefined;
     }
-    if (!schema) return value as T;
+    if (!schema) return { value: value as T, chars };
     const p = schema.safeParse(value);
     if (!p.success) {
       this.logger?.warn({ file: this.relative(absPath), issues: p.error.issues.slice(0, 3) }, 'JSON file with unexpected shape ignored');
       return undefined;
     }
-    return p.data;
+    return { value: p.data, chars };
   }
 
   // ------------------------------------------------------------ versions
@@ -271,6 +285,11 @@ export class PoetStore {
     }
     await writeFileAtomic(this.checkLinks(join(this.functionDir(key), 'current')), version + '\n');
     await this.touchIndex(key);
+  }
+
+  /** Whether version `version` of `key` is in place (one lstat; versions never change once there). */
+  hasVersion(key: string, version: string): boolean {
+    return this.lstat(join(this.versionDir(key, version), 'metadata.json'))?.isFile() === true;
   }
 
   async readMetadata(key: string, version: string): Promise<VersionMetadata | undefined> {

@@ -423,6 +423,18 @@ export const ServiceMetricsSchema = z.object({
   executions_recorded: z.number().int(),
   feedback_recorded: z.number().int(),
   trainings: z.number().int(),
+  /**
+   * The learning records' rows held in memory and their estimated bytes, within fixed budgets
+   * (docs/learning.md, Memory): metrics and listings cover these, the newest records.
+   */
+  learning_memory: z.object({
+    execution_rows: z.number().int(),
+    execution_row_bytes: z.number().int(),
+    execution_row_budget: z.number().int(),
+    feedback_rows: z.number().int(),
+    feedback_row_bytes: z.number().int(),
+    feedback_row_budget: z.number().int(),
+  }),
 });
 export type ServiceMetrics = z.infer<typeof ServiceMetricsSchema>;
 
