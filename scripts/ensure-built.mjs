@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const outputs = ['dist/extension.js', 'dist/server.js', 'dist/cli.js'].map((f) => join(root, f));
+const outputs = ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/parse-worker.js'].map((f) => join(root, f));
 
 function newest(dir) {
   let t = 0;

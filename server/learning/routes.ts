@@ -17,15 +17,30 @@ import { parseOr400 } from '../service/validate';
 import { checkKey } from '../storage/paths';
 import { LearningService, type LearningOptions } from './service';
 
+const services = new WeakMap<ServiceDeps, LearningService>();
+
+/** The learning service of a running service: one per `deps`, shared by its router and the fast path. */
+export function learningService(deps: ServiceDeps, options?: LearningOptions): LearningService {
+  let s = services.get(deps);
+  if (!s) services.set(deps, (s = new LearningService(deps, options)));
+  return s;
+}
+
+/**
+ * POST /poet/executions' work, shared by the Express route and the fast path
+ * (server/service/fast-path.ts): every call of enhanced code reports here.
+ */
+export async function postExecution(service: LearningService, body: unknown): Promise<ExecutionResponse> {
+  const rec = await service.recordExecution(parseOr400(ExecutionRequestSchema, body, 'execution record'));
+  return { execution_id: rec.context.execution_id };
+}
+
 export function createLearning(deps: ServiceDeps, options?: LearningOptions): { service: LearningService; router: express.Router } {
-  const service = new LearningService(deps, options);
+  const service = learningService(deps, options);
   const r = express.Router();
 
   r.post('/poet/executions', async (req: Request, res: Response) => {
-    const body = parseOr400(ExecutionRequestSchema, req.body, 'execution record');
-    const rec = await service.recordExecution(body);
-    const out: ExecutionResponse = { execution_id: rec.context.execution_id };
-    res.status(201).json(out);
+    res.status(201).json(await postExecution(service, req.body));
   });
 
   r.get('/poet/executions/:id', async (req: Request, res: Response) => {

@@ -11,6 +11,7 @@ import { withFastPath } from './fast-path';
 import { observeRequest } from './observe';
 import { mountRoutes } from './routes/index';
 import { transpile } from './routes/transpile';
+import { learningService, postExecution } from '../learning/routes';
 import { createGuard, requestIdOf, type GuardOptions } from './security';
 
 declare module 'express-serve-static-core' {
@@ -46,7 +47,9 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): RequestListener 
   app.use(notFound());
   app.use(errorHandler());
 
+  const learning = learningService(deps);
   return withFastPath(app, deps, guard, {
     '/poet/transpile': async (body) => ({ status: 200, body: await transpile(deps, body) }),
+    '/poet/executions': async (body) => ({ status: 201, body: await postExecution(learning, body) }),
   });
 }

@@ -1,11 +1,12 @@
-// The fast path: POST /poet/transpile served by node:http directly, before Express.
+// The fast path: POST /poet/transpile and POST /poet/executions (every call of enhanced code
+// reports there) served by node:http directly, before Express.
 //
 // Why: a repeated transpile is a cache hit that costs tens of microseconds, and Express's own
 // per-request work (prototype swaps on req and res, the router walk, body-parser) cost about
 // as much again; the bench (`npm run bench:service`) measured a hit at 28 % of bare node:http
 // through Express. The fast path runs the same guard (security.ts), the same body limits and
 // error mapping (body.ts, errors.ts), the same log line and metrics event (observe.ts) and the
-// same handler (routes/transpile.ts) as the Express route.
+// same handlers (routes/transpile.ts, learning/routes.ts's postExecution) as the Express routes.
 //
 // It only takes the plain case: the exact path without a query, a JSON body in UTF-8 and no
 // Content-Encoding. Anything else (gzip bodies, a query) goes to Express, which has the same

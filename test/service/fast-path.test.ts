@@ -100,6 +100,26 @@ describe('transpile fast path and Express path', () => {
     assert.match(metrics.text, /poet_http_requests_total\{method="POST",route="\/poet\/transpile",status="200"\} \d+/);
   });
 
+  it('POST /poet/executions answers alike on the fast path and through Express', async () => {
+    const run = { function_name: 'add', version: 'v1', inputs: { a: 1, b: 2 }, output: 3, duration_ms: 1.5, attempts: 1, started_at: '2026-01-01T00:00:00Z' };
+    const fast = await t.call('POST', '/poet/executions', { json: run, headers: { 'x-request-id': 'exec-fast' } });
+    const express = await t.call('POST', '/poet/executions?via=express', { raw: gzipSync(JSON.stringify(run)), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    for (const r of [fast, express]) {
+      assert.equal(r.status, 201, r.text);
+      const back = await t.call('GET', `/poet/executions/${r.body.execution_id}`);
+      assert.deepEqual(back.body.context.inputs, run.inputs);
+    }
+    for (const p of ['/poet/executions', '/poet/executions?via=express']) {
+      const bad = await t.call('POST', p, { json: { ...run, attempts: 0 } });
+      expectError(bad, 400, 'invalid_request');
+      assert.match(bad.body.error.message, /attempts/);
+      expectError(await t.call('POST', p, { json: { ...run, version: 'v9' } }), 404, 'not_found');
+      expectError(await t.call('POST', p, { json: run, noAuth: true }), 401, 'unauthorized');
+    }
+    const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.req_id === 'exec-fast' && l.msg === 'request');
+    assert.deepEqual({ path: line?.path, status: line?.status }, { path: '/poet/executions', status: 201 });
+  });
+
   it('a 500 inside the fast path is logged with its request id and answered without a stack', async () => {
     // A directory where the cache entry file should be: reading it fails with EISDIR.
     const { mkdir, rm } = await import('node:fs/promises');
