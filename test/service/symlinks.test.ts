@@ -43,7 +43,7 @@ describe('symbolic links inside .dana/poet', function () {
     await rm(outside, { recursive: true, force: true });
   });
 
-  for (const rel of ['.dana', '.dana/poet', '.dana/poet/functions', '.dana/poet/functions/add', '.dana/poet/cache', '.dana/poet/cache/add', '.dana/poet/.locks']) {
+  for (const rel of ['.dana', '.dana/poet', '.dana/poet/functions', '.dana/poet/functions/add', '.dana/poet/cache', '.dana/poet/cache/add', '.dana/poet/.locks', '.dana/poet/runtime']) {
     it(`a transpile refuses ${rel} as a link`, async () => {
       await linkOut(rel);
       expectRefused(await transpile(), rel);
