@@ -25,6 +25,18 @@ flock 9
 fail() { echo "install failed at step $1: $2" >&2; exit 1; }
 say() { echo "[vscode-env] $*" >&2; }
 
+# Started from `npm test` (the README's command), this script inherits the outer npm's own
+# description of itself, and the inner `npm install`s below would take it as theirs: npm reads
+# npm_config_user_agent ("npm/… node/v20.… …") as its user-agent config, and code-server's
+# postinstall reads the Node major from that variable and refuses Node 20. Drop what describes
+# the outer npm process (never the registry, cache or proxy settings a user may have exported),
+# so the installs see the Node they run on, however this script was started.
+for v in $(compgen -e); do
+  case "$v" in
+    npm_config_user_agent | npm_execpath | npm_node_execpath | npm_command | npm_lifecycle_* | npm_package_* | INIT_CWD | NODE) unset "$v" ;;
+  esac
+done
+
 # --- step 1: Debian packages ------------------------------------------------------------
 APT_PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev g++ make pkg-config python3)
 missing=()
