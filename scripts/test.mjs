@@ -1,6 +1,9 @@
 // Runs every test layer and ends with the single line CI reads: "N passed, N failed".
-//   node scripts/test.mjs              all layers (the real-VS-Code layer unless POET_SKIP_VSCODE=1)
-//   node scripts/test.mjs --only unit  the plain-Node mocha layer only
+//   node scripts/test.mjs                all layers: static checks (typecheck, lint), the plain-Node
+//                                        mocha layer, the real-VS-Code layer (unless POET_SKIP_VSCODE=1)
+//   node scripts/test.mjs --only static  typecheck and lint, one test each
+//   node scripts/test.mjs --only unit    the plain-Node mocha layer only
+//   node scripts/test.mjs --only vscode  the real-VS-Code layer only
 // Extra arguments after `--` go to mocha (e.g. `-- --grep storage`).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
@@ -37,11 +40,33 @@ function run(layer, cmd, cmdArgs) {
   }
 }
 
+/** One check as one test: a command that must exit 0. Its output shows only when it fails. */
+function check(title, script) {
+  const r = spawnSync('npm', ['run', '--silent', script], { cwd: root, encoding: 'utf8' });
+  if (r.status === 0) {
+    console.log(`  ✔ ${title}`);
+    tally.passed += 1;
+  } else {
+    console.log(`  ✖ ${title} (npm run ${script} exited ${r.status ?? r.signal})`);
+    console.log(`${r.stdout ?? ''}${r.stderr ?? ''}`.trimEnd().replace(/^/gm, '      '));
+    tally.failed += 1;
+  }
+}
+
+// Static checks first: CI runs only the README's `npm ci && npm test`, so they belong here.
+if (!only || only === 'static') {
+  console.log('\n=== static ===');
+  check('typecheck (tsc --noEmit)', 'typecheck');
+  check('lint (eslint, no warnings)', 'lint');
+}
+
 // The bundles are what the process-level tests and the VS Code layer exercise.
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) {
-  console.log('0 passed, 1 failed');
-  process.exit(1);
+if (only !== 'static') {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
+    process.exit(1);
+  }
 }
 
 if (!only || only === 'unit') {
