@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
+import { readSettings } from '../../extension/config/settings';
 import { CATEGORY, Commands, ContextKeys, LANGUAGE_ID, RESTART_SETTINGS, Settings, TreeContext, Views } from '../../shared/ids';
 
 const root = join(__dirname, '..', '..');
@@ -69,6 +70,29 @@ describe('extension manifest', () => {
     assert.deepEqual(Object.keys(props).sort(), names);
     for (const [k, v] of Object.entries(props)) assert.ok((v.markdownDescription ?? v.description ?? '').length > 20, `${k} needs a description`);
     for (const k of RESTART_SETTINGS) assert.match(props[`poet.${k}`]!.markdownDescription!, /restart/i, k);
+  });
+
+  it('gives no setting a default its own schema rejects (the Settings editor would flag an untouched value)', () => {
+    const props = c.configuration.properties as Record<string, { type: string; default: unknown; format?: string; pattern?: string; patternErrorMessage?: string; enum?: unknown[]; minimum?: number; maximum?: number }>;
+    for (const [k, v] of Object.entries(props)) {
+      // VS Code's "uri" format check fails on '' ("URI expected"): an optional URL needs a pattern instead.
+      assert.equal(v.format, undefined, `${k} declares format "${v.format}"`);
+      if (v.type === 'string') assert.equal(typeof v.default, 'string', k);
+      if (v.pattern !== undefined) {
+        assert.match(String(v.default), new RegExp(v.pattern, 'u'), `${k}: the default does not match its pattern`);
+        assert.ok((v.patternErrorMessage ?? '').length > 10, `${k}: a pattern needs a patternErrorMessage`);
+      }
+      if (v.enum) assert.ok(v.enum.includes(v.default), k);
+      if (typeof v.default === 'number') assert.ok(v.default >= (v.minimum ?? -Infinity) && v.default <= (v.maximum ?? Infinity), k);
+    }
+  });
+
+  it('accepts exactly the service URLs the extension uses, in the Settings editor too', () => {
+    const pattern = new RegExp(c.configuration.properties['poet.service.url'].pattern as string, 'u');
+    for (const url of ['', 'https://poet.example.com', 'http://127.0.0.1:8080/poet', 'poet.example.com', 'ftp://poet.example.com', 'https://', 'https://poet example']) {
+      const { issues } = readSettings((key) => (key === Settings.serviceUrl ? url : undefined));
+      assert.equal(pattern.test(url), issues.length === 0, `"${url}": pattern ${pattern.test(url) ? 'accepts' : 'rejects'} it, the extension ${issues.length ? 'rejects' : 'accepts'} it`);
+    }
   });
 
   it('contributes the Dana language and grammar with the files present', () => {
