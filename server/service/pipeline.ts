@@ -9,7 +9,8 @@ import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } fr
 import { PoetError } from '../../shared/contract/errors';
 import { canonicalJson, resolveConfig, type ConfigContext, type PoetConfig } from '../../shared/config';
 import { functionLinesHash, functionTextHash, sourceHash } from '../../shared/source/hash';
-import { languageOfPath, type Language, type ParsedFile } from '../../shared/source/model';
+import { languageOfPath, type FunctionModel, type Language, type ParsedFile } from '../../shared/source/model';
+import { textWithoutPoetDecorator } from '../../shared/source/locate';
 import { BUILTIN_DOMAINS } from '../generator/domains/index';
 import { danaRuntimeFiles, pythonRuntimeFile } from '../generator/runtime-files';
 import type { Generator } from '../generator/types';
@@ -227,7 +228,7 @@ export class EnhancePipeline {
       const fnHash = functionTextHash(fn.source);
       const { reason, detail } = input.reason
         ? { reason: input.reason, detail: undefined }
-        : this.reasonFor(parent, fnHash, config, generator, input.force ?? false, domainPrint);
+        : await this.reasonFor(parent, fn, fnHash, config, generator, input.force ?? false, domainPrint);
 
       const result = await generator.generate({ fn, fileText: input.code, sourceFile: recordedFile, key, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
       const vdir = this.store.versionDir(key, version);
@@ -328,26 +329,39 @@ export class EnhancePipeline {
     return r.config;
   }
 
-  private reasonFor(
+  private async reasonFor(
     parent: VersionMetadata | undefined,
+    fn: FunctionModel,
     fnHash: string,
     config: PoetConfig,
     generator: Generator,
     forced: boolean,
     domainPrint: string | null,
-  ): { reason: VersionReason; detail?: string } {
+  ): Promise<{ reason: VersionReason; detail?: string }> {
     if (!parent) return { reason: 'initial' };
-    if (parent.function_hash !== fnHash) return { reason: 'source_changed' };
+    const textChanged = parent.function_hash !== fnHash;
+    // The function hash covers the decorator, so `retries=2` → `3` changes it too: only a
+    // change outside `@poet(...)` is a source change.
+    if (textChanged && !(await this.sameButForPoetDecorator(parent, fn))) return { reason: 'source_changed' };
     const before = parent.config;
     const changed = Object.keys({ ...before, ...config }).filter(
       (k) => canonicalJson(before[k]) !== canonicalJson((config as unknown as Record<string, unknown>)[k]),
     );
     if (changed.length) return { reason: 'config_changed', detail: `config changed: ${changed.sort().join(', ')}` };
+    if (textChanged) return { reason: 'source_changed', detail: 'the @poet(...) arguments were rewritten to the same config' };
     if (parent.generator.version !== generator.version || parent.generator.name !== generator.name) {
       return { reason: 'manual', detail: `generator ${parent.generator.name} ${parent.generator.version} → ${generator.name} ${generator.version}` };
     }
     if ((parent.domain_fingerprint ?? null) !== domainPrint) return { reason: 'manual', detail: `domain definition changed (.dana/poet/domains)` };
     return { reason: 'manual', detail: forced ? 'forced regeneration' : 'regenerated after the cache was dropped' };
+  }
+
+  /** True when the parent's function text and `fn`'s differ at most in the `@poet(...)` decorator. */
+  private async sameButForPoetDecorator(parent: VersionMetadata, fn: FunctionModel): Promise<boolean> {
+    // The label must never fail the request: a text that cannot be parsed is a source change.
+    const parsed = await this.parse(parent.original_source, parent.language).catch(() => undefined);
+    const before = parsed?.functions.find((f) => f.name === fn.name && f.parents.length === 0);
+    return before !== undefined && textWithoutPoetDecorator(before) === textWithoutPoetDecorator(fn);
   }
 
   /**

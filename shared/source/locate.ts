@@ -47,6 +47,18 @@ export function poetDecorator(fn: FunctionModel): DecoratorModel | undefined {
   return fn.decorators.find((d) => d.name === 'poet' || d.name.endsWith('.poet'));
 }
 
+/**
+ * The function's text without its `@poet(...)` decorator: equal for two texts that differ only
+ * in POET's arguments (a `config_changed` version, not `source_changed`).
+ */
+export function textWithoutPoetDecorator(fn: FunctionModel): string {
+  const d = poetDecorator(fn);
+  if (!d) return fn.source;
+  const from = d.range.start.offset - fn.range.start.offset;
+  const to = d.range.end.offset - fn.range.start.offset;
+  return fn.source.slice(0, from) + fn.source.slice(to).replace(/^[ \t]*\r?\n/, '');
+}
+
 /** Qualified name of a function: its parents and its own name, joined by dots. */
 export function qualifiedName(fn: FunctionModel): string {
   return [...fn.parents, fn.name].join('.');

@@ -135,6 +135,21 @@ describe('service endpoints', () => {
     assert.notEqual(v3.source_hash, v2.source_hash);
   });
 
+  it('changing only a @poet(...) argument is config_changed, in Dana and Python; a body change with it is source_changed', async () => {
+    for (const [language, code] of [
+      ['dana', '@poet(domain="computation", retries=2)\ndef halve(x: float) -> float:\n    return x / 2\n'],
+      ['python', 'from poet import poet\n\n@poet(domain="computation", retries=2)\ndef halve_py(x: float) -> float:\n    return x / 2\n'],
+    ] as const) {
+      const v1 = TranspileResponseSchema.parse((await transpile({ code, language })).body);
+      const v2 = TranspileResponseSchema.parse((await transpile({ code: code.replace('retries=2', 'retries=3'), language })).body);
+      assert.deepEqual([v2.version, v2.metadata.reason, v2.metadata.reason_detail, v2.metadata.parent_version], ['v2', 'config_changed', 'config changed: retries', v1.version], language);
+      const reformatted = TranspileResponseSchema.parse((await transpile({ code: code.replace('retries=2', 'retries = 3'), language })).body);
+      assert.deepEqual([reformatted.version, reformatted.metadata.reason], ['v3', 'source_changed'], `${language}: the same config written differently`);
+      const both = TranspileResponseSchema.parse((await transpile({ code: code.replace('retries=2', 'retries=4').replace('x / 2', 'x * 0.5'), language })).body);
+      assert.deepEqual([both.version, both.metadata.reason], ['v4', 'source_changed'], language);
+    }
+  });
+
   it('force makes a new version from the same input (manual)', async () => {
     await transpile({ code: PY_ADD, language: 'python' });
     const r = TranspileResponseSchema.parse((await transpile({ code: PY_ADD, language: 'python', force: true })).body);
