@@ -124,6 +124,21 @@ def _matches(code, meta):
     return function_text_hash(source) == recorded
 
 
+def _other_version_matching(workspace, key, current, code):
+    """The newest version other than ``current`` generated from the function's text as it is now
+    (for the advice after a rollback: enhancing again would only find it, not make it current)."""
+    folder = os.path.join(workspace, ".dana", "poet", "functions", key)
+    try:
+        versions = [v for v in os.listdir(folder) if _VERSION.match(v) and v != current]
+    except OSError:
+        return None
+    for v in sorted(versions, key=lambda v: int(v[1:]), reverse=True):
+        meta = _read_json(os.path.join(folder, v, "metadata.json"))
+        if isinstance(meta, dict) and _matches(code, meta):
+            return v
+    return None
+
+
 def find_version(fn):
     """(workspace, key, version, metadata, reason): the current version generated for ``fn``,
     or None entries and a reason when there is none or its text differs."""
@@ -146,6 +161,10 @@ def find_version(fn):
                 if _matches(code, meta):
                     return workspace, key, version, meta, None
                 stale = "its current version %s was generated from other source (edited since)" % version
+                other = _other_version_matching(workspace, key, version, code)
+                if other:
+                    stale = ("its current version %s was set by hand, and %s matches this source: make %s current with "
+                             "\"POET: Set as Current Version\" in VS Code (or its CodeLens)" % (version, other, other))
         if stale:
             break
     return workspace, None, None, None, stale or "it has not been enhanced yet"
@@ -173,8 +192,8 @@ def _warn_once(fn, reason, workspace=None):
         return
     _warned.add(tag)
     warnings.warn(
-        "POET: %s runs unenhanced: %s. Enhance it with `node dist/cli.js enhance %s --function %s` "
-        "(or the VS Code command \"POET: Enhance Function\")." % (tag[1], reason, where, fn.__name__),
+        "POET: %s runs unenhanced: %s. To enhance it, put the cursor inside %s in %s and run "
+        "\"POET: Enhance Function\" in VS Code." % (tag[1], reason, fn.__name__, where),
         PoetWarning,
         stacklevel=4,  # the user's decorator line: warn <- _warn_once <- _enhance <- poet/decorate
     )

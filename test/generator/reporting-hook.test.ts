@@ -127,7 +127,22 @@ def shift_divide(a: float, b: float) -> float:
     const warnings = r!.warnings as string[];
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /shift_divide runs unenhanced: its current version v1 was generated from other source/);
-    assert.match(warnings[0]!, /node dist\/cli\.js enhance .*calc\.py --function shift_divide/);
+    // A command a user of the extension can run (not a path into POET's own repository):
+    assert.match(warnings[0]!, /put the cursor inside shift_divide in app\/calc\.py and run "POET: Enhance Function" in VS Code\.$/);
+    assert.doesNotMatch(warnings[0]!, /dist\/cli\.js/);
+  });
+
+  it('after a rollback, says which version matches the source and how to make it current', async () => {
+    const edited = USER.replace('a / b + OFFSET', 'a / b + OFFSET * 1');
+    // v1 from the old text is current (set by hand); v2 was generated from the text the file has now.
+    const ws = await workspaceWith(edited, USER);
+    const fn = functionIn(edited, 'python');
+    write(ws, '.dana/poet/functions/shift_divide/v2/metadata.json', JSON.stringify({ function_name: 'shift_divide', key: 'shift_divide', version: 'v2', language: 'python', source_file: 'app/calc.py', function_hash: functionTextHash(fn.source) }));
+    const [r] = lines(await python(ws, script, {}, [PYTHON_PKG])) as Array<Record<string, unknown>>;
+    assert.equal(r!.enhanced, false, 'the current version (v1) does not match, so the original runs');
+    const warnings = r!.warnings as string[];
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /its current version v1 was set by hand, and v2 matches this source: make v2 current with "POET: Set as Current Version" in VS Code/);
   });
 
   it('computes the same function-text hash as shared/source/hash.ts', async () => {
