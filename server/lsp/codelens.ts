@@ -1,5 +1,8 @@
 // CodeLenses above functions: `POET: Enhance` where nothing is stored yet, else the current
-// version and what is known about it (`POET v3 · 92% ✓ · 👎 2`).
+// version and what is known about it (`POET v3 · 92% ✓ · 👎 2`). When the source no longer
+// matches the current version, the lens says which way out is true: enhance it, or, when the
+// current version was pinned back and a newer one matches this source, make that one current
+// (enhancing would only find the newer one and leave the pin, so that lens never cleared).
 import type { CodeLens } from 'vscode-languageserver/node';
 import { Commands } from '../../shared/ids';
 import type { CodeLensMode } from '../../shared/lsp-protocol';
@@ -18,6 +21,8 @@ export interface LensContext {
   sourceFile: string | undefined;
   folderUri: string | undefined;
   metrics: (key: string, version: string) => Promise<FunctionMetricsSummary | undefined>;
+  /** Another stored version generated from text with this hash (see StorageIndex.matchingVersion). */
+  matchingVersion: (stored: StoredFunction, hash: string) => Promise<string | undefined>;
 }
 
 /** Functions that get a lens in this mode. Declarative defs cannot be decorated or enhanced. */
@@ -42,16 +47,33 @@ export async function codeLenses(pd: ParsedDocument, ctx: LensContext): Promise<
       const enhance = { title: 'POET: Enhance', command: Commands.enhanceFunction, arguments: [uri, name] };
       const stored = matchStored(ctx.stored, fn.name, ctx.sourceFile);
       if (!stored) return { range, command: enhance };
-      const parts = [`POET ${stored.version}`, ...metricsParts(await ctx.metrics(stored.key, stored.version))];
+      const target = (version: string) => ({ folderUri: ctx.folderUri, key: stored.key, functionName: stored.functionName, version });
+      const newest = stored.versions[stored.versions.length - 1];
+      const pinned = newest !== undefined && newest !== stored.version;
+      const metrics = metricsParts(await ctx.metrics(stored.key, stored.version));
       if (isStale(fn, stored)) {
-        return { range, command: { ...enhance, title: `${parts.join(' · ')} · source changed: Enhance` } };
+        const hash = functionTextHash(fn.source);
+        const match = pinned ? await ctx.matchingVersion(stored, hash) : undefined;
+        if (match) {
+          return {
+            range,
+            command: {
+              title: `POET ${stored.version} pinned · ${match} matches this source — Make current`,
+              tooltip: `${stored.version} is the current version (set by hand); ${match} was generated from the text this function has now. Click to make ${match} current.`,
+              command: Commands.setCurrentVersion,
+              arguments: [target(match)],
+            },
+          };
+        }
+        return { range, command: { ...enhance, title: `${[`POET ${stored.version}`, ...metrics].join(' · ')} · source changed: Enhance` } };
       }
       return {
         range,
         command: {
-          title: parts.join(' · '),
+          title: [`POET ${stored.version}${pinned ? ' pinned' : ''}`, ...metrics].join(' · '),
+          ...(pinned ? { tooltip: `${stored.version} is the current version (set by hand); the newest is ${newest}.` } : {}),
           command: Commands.openEnhanced,
-          arguments: [{ folderUri: ctx.folderUri, key: stored.key, functionName: stored.functionName, version: stored.version }],
+          arguments: [target(stored.version)],
         },
       };
     }),

@@ -1,17 +1,20 @@
-// Hover on a @poet(...) decorator: the effective config (and where each value comes from),
-// the stored versions, and run metrics when there are any.
+// Hover on a @poet(...) decorator: first what the argument under the cursor means (type,
+// range, default, purpose), then the stored versions, run metrics and the effective config
+// (and where each value comes from). A problem with an argument is VS Code's own hover line
+// (the diagnostic), so it is not repeated here.
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { CORE_KEYS, resolveConfig, type ConfigContext, type PoetConfigInput } from '../../shared/config';
 import { poetDecorator } from '../../shared/source/locate';
 import type { DecoratorModel, FunctionModel } from '../../shared/source/model';
 import { decoratorConfig } from '../service/select';
 import { toLspRange, type ParsedDocument } from './documents';
-import { literalText } from './poet-keys';
+import { keyInfos, literalText, type DomainKeyDocs, type KeyInfo } from './poet-keys';
+import { plural } from '../../shared/plural';
 import type { FunctionMetricsSummary } from './status';
 import type { StoredFunction } from './storage-index';
 
 export interface HoverContext {
-  ctx: ConfigContext;
+  ctx: ConfigContext & { docs?: DomainKeyDocs };
   /** Settings layer, under the decorator. */
   settings: PoetConfigInput;
   /** The stored function matching the hovered one, if enhanced. */
@@ -29,6 +32,19 @@ export function poetDecoratorAt(pd: ParsedDocument, pos: Position): { fn: Functi
   return undefined;
 }
 
+/** The argument `offset` is in (a keyword's name or value, or the positional domain): its key and text range. */
+export function argumentAt(dec: DecoratorModel, offset: number): { key: string; range: DecoratorModel['range'] } | undefined {
+  const kw = dec.keywords.find((k) => k.nameRange.start.offset <= offset && offset <= k.range.end.offset);
+  if (kw) return { key: kw.name, range: { start: kw.nameRange.start, end: kw.range.end } };
+  const first = dec.positional[0];
+  return first && first.range.start.offset <= offset && offset <= first.range.end.offset ? { key: 'domain', range: first.range } : undefined;
+}
+
+function explain(info: KeyInfo): string[] {
+  const facts = [info.detail, info.defaultText !== undefined ? `default \`${info.defaultText}\`` : undefined, info.domain ? `a "${info.domain}" key` : undefined];
+  return [`**${info.key}** — ${facts.filter(Boolean).join(' · ')}`, '', info.doc];
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
@@ -39,18 +55,31 @@ export async function hover(pd: ParsedDocument, pos: Position, h: HoverContext):
   const { fn, dec } = hit;
   const { layer } = decoratorConfig(fn);
   const runtime = new Map(dec.keywords.filter((k) => !k.literal).map((k) => [k.name, k.source]));
-  const lines: string[] = [`**POET** · \`${fn.name}\``, ''];
+  const result = resolveConfig([h.settings, layer], h.ctx);
+  const lines: string[] = [];
+  const arg = argumentAt(dec, pd.doc.offsetAt(pos));
+  let explained = false;
+  if (arg) {
+    const given = result.ok ? result.config.domain : [layer.domain, h.settings.domain].find((d) => typeof d === 'string');
+    const info = keyInfos(h.ctx, typeof given === 'string' ? given : undefined, h.ctx.docs).find((i) => i.key === arg.key);
+    // An unknown key has no explanation; its diagnostic (with a did-you-mean) says what is wrong.
+    if (info) {
+      lines.push(...explain(info), '', '---', '');
+      explained = true;
+    }
+  }
+  lines.push(`**POET** · \`${fn.name}\``, '');
 
   const stored = await h.stored(fn);
   if (stored) {
     const m = await h.metrics(stored.key, stored.version);
     const facts = [`current version **${stored.version}** of ${stored.versions.length}`];
-    if (stored.metadata) facts.push(`created ${stored.metadata.created_at.slice(0, 16).replace('T', ' ')} (${stored.metadata.reason})`);
+    if (stored.metadata) facts.push(`created ${stored.metadata.created_at.slice(0, 16).replace('T', ' ')} (${stored.metadata.reason.replace(/_/g, ' ')})`);
     lines.push(facts.join(', '));
     if (m && m.executions > 0) {
       const rate = m.successRate === null ? 'n/a' : `${Math.round(m.successRate * 100)}%`;
       const p95 = m.p95Ms === null ? '' : `, p95 ${Math.round(m.p95Ms)} ms`;
-      lines.push('', `${m.executions} runs, ${rate} succeeded${p95}`);
+      lines.push('', `${plural(m.executions, 'run')}, ${rate} succeeded${p95}`);
     }
     if (m && m.feedbackCount > 0) {
       const mean = m.meanFeedbackScore === null ? '' : `, mean score ${m.meanFeedbackScore.toFixed(2)}`;
@@ -60,11 +89,10 @@ export async function hover(pd: ParsedDocument, pos: Position, h: HoverContext):
     lines.push('Not enhanced yet.');
   }
 
-  const result = resolveConfig([h.settings, layer], h.ctx);
   lines.push('');
   if (!result.ok) {
-    lines.push(`The arguments have ${result.issues.length} problem(s); see the Problems panel:`, '');
-    for (const i of result.issues) lines.push(`- ${i.message}`);
+    // Each problem is already a diagnostic, shown in this same hover and the Problems panel.
+    lines.push(`The effective config shows once the ${plural(result.issues.length, 'problem')} marked in \`@poet(...)\` ${result.issues.length === 1 ? 'is' : 'are'} fixed.`);
   } else {
     lines.push('| key | value | from |', '|---|---|---|');
     const cfg = result.config as unknown as Record<string, unknown>;
@@ -75,5 +103,6 @@ export async function hover(pd: ParsedDocument, pos: Position, h: HoverContext):
     }
     for (const [k, v] of Object.entries(result.config.domain_params)) lines.push(`| ${k} | \`${cell(literalText(v))}\` | decorator (domain) |`);
   }
-  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: toLspRange(pd.doc, dec.range) };
+  // The range is the argument explained: moving to another argument asks again.
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: toLspRange(pd.doc, explained && arg ? arg.range : dec.range) };
 }

@@ -221,6 +221,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
       sourceFile,
       folderUri: folder?.uri,
       metrics: (key, version) => (folder ? metrics.get(folder.fsPath, key, version) : Promise.resolve(undefined)),
+      matchingVersion: (s, hash) => (folder ? storage.matchingVersion(folder.fsPath, s, hash) : Promise.resolve(undefined)),
     });
   });
 

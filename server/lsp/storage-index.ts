@@ -77,9 +77,25 @@ function inode(dir: string): number | undefined {
   }
 }
 
+/**
+ * The newest version of `stored` whose function text hash is `hash` (what the source has now),
+ * or undefined. The current version is checked first by the caller; this reads the others'
+ * metadata, newest first, and stops at the first match.
+ */
+export async function readMatchingVersion(workspace: string, stored: StoredFunction, hash: string): Promise<string | undefined> {
+  const store = new PoetStore(workspace);
+  for (const v of [...stored.versions].reverse()) {
+    if (v === stored.version) continue;
+    const meta = await store.readMetadata(stored.key, v).catch(() => undefined);
+    if (meta?.function_hash === hash) return v;
+  }
+  return undefined;
+}
+
 /** Per-folder cache of readStoredFunctions, dropped by the folder's watcher. */
 export class StorageIndex {
   private readonly cache = new Map<string, Promise<StoredFunction[]>>();
+  private readonly matches = new Map<string, Map<string, Promise<string | undefined>>>();
   private readonly watchers = new Map<string, WatchEntry>();
 
   constructor(
@@ -97,8 +113,22 @@ export class StorageIndex {
     return p;
   }
 
+  /** readMatchingVersion, cached until the folder's `.dana/poet/` changes. */
+  matchingVersion(workspace: string, stored: StoredFunction, hash: string): Promise<string | undefined> {
+    let perFolder = this.matches.get(workspace);
+    if (!perFolder) this.matches.set(workspace, (perFolder = new Map()));
+    const k = `${stored.key}\0${stored.version}\0${hash}`;
+    let p = perFolder.get(k);
+    if (!p) {
+      p = readMatchingVersion(workspace, stored, hash);
+      perFolder.set(k, p);
+    }
+    return p;
+  }
+
   invalidate(workspace: string): void {
     this.cache.delete(workspace);
+    this.matches.delete(workspace);
   }
 
   /**
@@ -170,7 +200,7 @@ export class StorageIndex {
     clearInterval(e.poll);
     clearTimeout(e.debounce);
     this.watchers.delete(workspace);
-    this.cache.delete(workspace);
+    this.invalidate(workspace);
   }
 
   dispose(): void {

@@ -156,7 +156,7 @@ def f(x: int) -> int:
 
     it('offers POET: Enhance with the file URI and function name, above the decorator', async () => {
       const pd = parse(src);
-      const [lens] = await codeLenses(pd, { mode: 'decorated', stored: [], sourceFile: 'm.na', folderUri: 'file:///ws', metrics: none });
+      const [lens] = await codeLenses(pd, { mode: 'decorated', stored: [], sourceFile: 'm.na', folderUri: 'file:///ws', metrics: none, matchingVersion: none });
       assert.equal(lens!.command!.title, 'POET: Enhance');
       assert.equal(lens!.command!.command, 'poet.enhanceFunction');
       assert.deepEqual(lens!.command!.arguments, ['file:///ws/m.na', 'a']);
@@ -175,16 +175,51 @@ def f(x: int) -> int:
         metadata: { function_hash: functionTextHash(fn.source) } as StoredFunction['metadata'],
       };
       const metrics = async () => ({ executions: 25, successRate: 0.92, p95Ms: 12, negativeFeedback: 2, feedbackCount: 3, meanFeedbackScore: 0.4 });
-      const [lens] = await codeLenses(pd, { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics });
+      const [lens] = await codeLenses(pd, { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics, matchingVersion: none });
       assert.equal(lens!.command!.title, 'POET v3 · 92% ✓ · 👎 2');
       assert.equal(lens!.command!.command, 'poet.openEnhancedCode');
       assert.deepEqual(lens!.command!.arguments, [{ folderUri: 'file:///ws', key: 'a', functionName: 'a', version: 'v3' }]);
       assert.equal(isStale(fn, stored), false);
 
       const edited = parse(src.replace('return x', 'return x + 1'));
-      const [stale] = await codeLenses(edited, { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics: none });
+      const [stale] = await codeLenses(edited, { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics: none, matchingVersion: none });
       assert.equal(stale!.command!.title, 'POET v3 · source changed: Enhance');
       assert.equal(stale!.command!.command, 'poet.enhanceFunction');
+    });
+
+    it('after a rollback, names the pin and offers the version that matches the source instead of an Enhance that cannot clear it', async () => {
+      const v1Text = src;
+      const v2Text = src.replace('return x', 'return x + 1');
+      const stored: StoredFunction = {
+        key: 'a',
+        functionName: 'a',
+        version: 'v1',
+        versions: ['v1', 'v2'],
+        sourceFile: 'm.na',
+        metadata: { function_hash: functionTextHash(parse(v1Text).parsed.functions[0]!.source) } as StoredFunction['metadata'],
+      };
+      const v2Hash = functionTextHash(parse(v2Text).parsed.functions[0]!.source);
+      const asked: string[] = [];
+      const matchingVersion = async (_s: StoredFunction, hash: string) => {
+        asked.push(hash);
+        return hash === v2Hash ? 'v2' : undefined;
+      };
+      const lensFor = async (text: string) => (await codeLenses(parse(text), { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics: none, matchingVersion }))[0]!.command!;
+
+      const pinned = await lensFor(v2Text);
+      assert.equal(pinned.title, 'POET v1 pinned · v2 matches this source — Make current');
+      assert.equal(pinned.command, 'poet.setCurrentVersion');
+      assert.deepEqual(pinned.arguments, [{ folderUri: 'file:///ws', key: 'a', functionName: 'a', version: 'v2' }]);
+      assert.deepEqual(asked, [v2Hash]);
+
+      // The source is v1's again: nothing to do, but the lens still says v1 is pinned.
+      const same = await lensFor(v1Text);
+      assert.equal(same.title, 'POET v1 pinned');
+      assert.equal(same.command, 'poet.openEnhancedCode');
+      // Edited past both versions: enhancing is the way out.
+      const other = await lensFor(src.replace('return x', 'return x * 2'));
+      assert.equal(other.title, 'POET v1 · source changed: Enhance');
+      assert.equal(other.command, 'poet.enhanceFunction');
     });
 
     it('matches a stored function by name and source file (module-qualified keys)', () => {
@@ -223,13 +258,46 @@ def f(x: int) -> int:
       assert.equal(await hover(pd, { line: 2, character: 4 }, { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined }), null);
     });
 
-    it('lists the problems instead of a config when the arguments are invalid', async () => {
-      const pd = parse('@poet(retries=99)\ndef f(x):\n    return x\n');
-      const h = await hover(pd, { line: 0, character: 8 }, { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined });
-      const md = (h!.contents as { value: string }).value;
-      assert.match(md, /Not enhanced yet/);
-      assert.match(md, /1 problem/);
-      assert.match(md, /retries/);
+    it('explains the argument under the cursor first, then the table, and re-asks on another argument', async () => {
+      const text = '@poet(domain="financial_services", retries=3, max_rate=0.2)\ndef f(x):\n    return x\n';
+      const pd = parse(text);
+      const at = (needle: string, plus = 1) => pd.doc.positionAt(text.indexOf(needle) + plus);
+      const h = { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined };
+      const on = async (pos: { line: number; character: number }) => (await hover(pd, pos, h))!;
+
+      const retries = await on(at('retries'));
+      const md = (retries.contents as { value: string }).value;
+      assert.match(md, /^\*\*retries\*\* — integer 0–10 · default `2`\n\nExtra attempts after the first call/);
+      assert.ok(md.indexOf('**retries**') < md.indexOf('| key | value | from |'), 'the explanation comes before the table');
+      assert.match(md, /\| retries \| `3` \| decorator \|/);
+      // The hover's range is the argument, so moving to the next one asks again.
+      assert.equal(pd.doc.getText(retries.range!), 'retries=3');
+      const value = await on(at('=3'));
+      assert.equal(pd.doc.getText(value.range!), 'retries=3');
+
+      const domainKey = (await on(at('max_rate'))).contents as { value: string };
+      assert.match(domainKey.value, /^\*\*max_rate\*\* — number 0–1 · a "financial_services" key/);
+      const domain = (await on(at('"financial'))).contents as { value: string };
+      assert.match(domain.value, /^\*\*domain\*\* — /);
+
+      // On the decorator's name: no argument to explain; the range is the whole decorator.
+      const whole = await on({ line: 0, character: 2 });
+      assert.match((whole.contents as { value: string }).value, /^\*\*POET\*\* · `f`/);
+      assert.equal(pd.doc.getText(whole.range!), text.split('\n')[0]);
+    });
+
+    it('does not repeat a problem VS Code already shows as the diagnostic in the same hover', async () => {
+      const pd = parse('@poet(retries=99, retrys=1)\ndef f(x):\n    return x\n');
+      const diagnostics = computeDiagnostics(pd, ctx, []).map((d) => String(d.message));
+      assert.equal(diagnostics.length, 2);
+      for (const character of [8, 19]) {
+        const h = await hover(pd, { line: 0, character }, { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined });
+        const md = (h!.contents as { value: string }).value;
+        assert.match(md, /Not enhanced yet/);
+        assert.match(md, /The effective config shows once the 2 problems marked in `@poet\(\.\.\.\)` are fixed\./);
+        for (const m of diagnostics) assert.ok(!md.includes(m), `the hover repeats the diagnostic "${m}"`);
+        assert.doesNotMatch(md, /\| key \| value/);
+      }
     });
   });
 
@@ -382,7 +450,7 @@ describe('LSP features on arbitrary text (fast-check)', () => {
           r.start.line <= r.end.line && r.end.line <= end.line && pd.doc.offsetAt(r.start) <= pd.doc.offsetAt(r.end);
         for (const d of computeDiagnostics(pd, ctx, [])) assert.ok(inside(d.range), JSON.stringify(d));
         for (const s of documentSymbols(pd)) assert.ok(inside(s.range) && inside(s.selectionRange));
-        await codeLenses(pd, { mode: 'all', stored: [], sourceFile: 'm.na', folderUri: undefined, metrics: async () => undefined });
+        await codeLenses(pd, { mode: 'all', stored: [], sourceFile: 'm.na', folderUri: undefined, metrics: async () => undefined, matchingVersion: async () => undefined });
         await hover(pd, pd.doc.positionAt(n % (t.length + 1)), { ctx, settings: {}, stored: async () => undefined, metrics: async () => undefined });
       }),
       { numRuns: 300 },

@@ -202,6 +202,47 @@ describe('language server process (dist/server.js over IPC)', function () {
     assert.equal(last, want);
   });
 
+  it('after Set as Current Version rolls back, the lens offers the version that matches the source, and clears once it is current', async () => {
+    const ws = tempWorkspace();
+    const edited = PRICING.replace('return price * (1 - rate / 100)', 'return price * (1 - rate / 100.0)');
+    writeFileSync(path.join(ws, 'pricing.na'), edited);
+    const client = start({ folders: [ws] });
+    await client.initialize();
+    const [ready] = await client.waitReady();
+    const transpile = async (code: string) => {
+      const t = await postJson(ready!.url, '/poet/transpile', { code, function_name: 'compute_discount', language: 'dana', context: { file: 'pricing.na' } });
+      assert.equal(t.status, 200, JSON.stringify(t.body));
+      return t.body as { key: string; version: string };
+    };
+    const { key } = await transpile(PRICING);
+    assert.equal((await transpile(edited)).version, 'v2');
+    const pin = await fetch(`${ready!.url}/poet/functions/${key}/current`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ version: 'v1' }) });
+    assert.equal(pin.status, 200);
+
+    const uri = client.open(path.join(ws, 'pricing.na'), edited);
+    const lens = async () => (await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } }))[0]?.command;
+    const settle = async (want: string) => {
+      let last = (await lens())?.title;
+      while (last !== want) {
+        const seen = client.storageChanges.length;
+        await client.until(() => client.storageChanges.length > seen, `a storage change (lens so far: ${last})`);
+        last = (await lens())?.title;
+      }
+      return (await lens())!;
+    };
+    const offer = await settle('POET v1 pinned · v2 matches this source — Make current');
+    assert.equal(offer.command, 'poet.setCurrentVersion');
+    assert.deepEqual(offer.arguments, [{ folderUri: fileUri(ws), key, functionName: 'compute_discount', version: 'v2' }]);
+
+    // Enhancing the same text again would only find v2 in the cache and leave v1 current:
+    const again = await postJson(ready!.url, '/poet/transpile', { code: edited, function_name: 'compute_discount', language: 'dana', context: { file: 'pricing.na' } });
+    assert.deepEqual([(again.body as { version: string }).version, (again.body as { current: boolean }).current], ['v2', false]);
+    // what the lens offers instead clears it.
+    const make = await fetch(`${ready!.url}/poet/functions/${key}/current`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ version: 'v2' }) });
+    assert.equal(make.status, 200);
+    assert.equal((await settle('POET v2')).command, 'poet.openEnhancedCode');
+  });
+
   it('re-checks open documents when a user-defined domain appears under .dana/poet/domains', async () => {
     const ws = tempWorkspace();
     const client = start({ folders: [ws] });
