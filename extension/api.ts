@@ -9,6 +9,7 @@ import type { TreeSnapshot } from './tree/model';
 import type { PoetServices } from './services';
 import type { CoreState } from './commands/core';
 import type { CursorContext } from './editor/functions';
+import type { MetricsPanelState } from './learning/metrics-view';
 
 export interface PoetApi {
   /** Starts the backend if needed and resolves when every folder's service is ready (or rejects with the reason). */
@@ -35,8 +36,12 @@ export interface PoetApi {
   readonly lastEnhanceResult: TranspileResponse | undefined;
   /** The last error message a command showed. */
   lastError(): string | undefined;
+  /** The last information message a command showed. */
+  lastMessage(): string | undefined;
   /** Whether the active editor's cursor is in a function (recomputed now). */
   cursorInFunction(): boolean;
+  /** What the metrics panel shows now (undefined while no panel is open). */
+  metricsPanel(): MetricsPanelState | undefined;
   /** How long activate() took, in ms. */
   activationMs: number;
 }
@@ -96,7 +101,9 @@ export function createApi(deps: {
       return state.lastEnhanceResult;
     },
     lastError: () => services.lastError,
+    lastMessage: () => services.lastMessage,
     cursorInFunction: () => cursor.update(),
+    metricsPanel: () => services.metricsView?.state,
     get activationMs() {
       return deps.activationMs();
     },

@@ -38,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
   context.subscriptions.push(backend);
   const tree = new FunctionsTreeProvider(services);
   const view = vscode.window.createTreeView(Views.functions, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(tree, view);
+  tree.visible = view.visible;
+  context.subscriptions.push(tree, view, view.onDidChangeVisibility((e) => (tree.visible = e.visible)));
 
   let settingsReported = false;
   const reportSettings = () => {

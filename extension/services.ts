@@ -8,6 +8,7 @@ import type { ErrorAction } from './client/errors';
 import { readSettings, type PoetSettings } from './config/settings';
 import { Commands, REMOTE_API_KEY_SECRET, Settings } from '../shared/ids';
 import type { FolderRef } from './tree/model';
+import type { MetricsPanelState } from './learning/metrics-view';
 import { lazy } from './lazy/load';
 
 /** A workspace folder's service: its client and whether it is a remote one. */
@@ -48,6 +49,10 @@ export class PoetServices {
   private readonly clients = new Map<string, PoetClient>();
   /** The last error message shown (the test API reports it). */
   lastError: string | undefined;
+  /** The last information message a command showed (the test API reports it). */
+  lastMessage: string | undefined;
+  /** The metrics panel, once the learning commands have loaded (the test API reads its state). */
+  metricsView: { readonly state: MetricsPanelState | undefined } | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,
@@ -123,6 +128,13 @@ export class PoetServices {
       this.clients.set(cacheKey, client);
     }
     return { folder, client, remote: false };
+  }
+
+  /** Shows an information notification with buttons; resolves with the one clicked. */
+  info(message: string, ...actions: string[]): Thenable<string | undefined> {
+    this.lastMessage = message;
+    this.log.info(message);
+    return vscode.window.showInformationMessage(message, ...actions);
   }
 
   /** Shows an error as a notification with the buttons that help, and logs it. Never throws. */

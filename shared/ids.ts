@@ -86,6 +86,3 @@ export const RESTART_SETTINGS: readonly string[] = [
 
 /** SecretStorage key of the remote service's API key. */
 export const REMOTE_API_KEY_SECRET = 'poet.remoteService.apiKey';
-
-/** How the copied token may be used, shown after "Copy Service URL and Token". */
-export const TOKEN_HINT = 'send it as "Authorization: Bearer $POET_API_KEY"; it changes on every restart';

@@ -3,6 +3,7 @@
 // `[fileUri, functionName]`, a Uri (editor title or explorer), or `{folderUri, filePath}`.
 // Pure, so every invocation path is unit-tested without an editor.
 import type { FunctionDetailResponse, VersionSummary } from '../../shared/contract/api';
+import { versionDescription } from '../tree/model';
 
 export type CommandTarget =
   /** The function under the cursor of the active editor. */
@@ -12,7 +13,7 @@ export type CommandTarget =
   /** A stored function or version (tree items). */
   | { kind: 'stored'; folderUri: string; key: string; functionName: string; version?: string; sourceFile?: string | null }
   /** A stored file (tree file items). */
-  | { kind: 'file'; folderUri: string; filePath: string };
+  | { kind: 'file'; folderUri: string; filePath: string; functionName?: string };
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
@@ -45,7 +46,9 @@ export function resolveTarget(args: readonly unknown[]): CommandTarget {
       ...(a.sourceFile === null || str(a.sourceFile) ? { sourceFile: a.sourceFile as string | null } : {}),
     };
   }
-  if (isObj(a) && str(a.folderUri) && str(a.filePath)) return { kind: 'file', folderUri: a.folderUri, filePath: a.filePath };
+  if (isObj(a) && str(a.folderUri) && str(a.filePath)) {
+    return { kind: 'file', folderUri: a.folderUri, filePath: a.filePath, ...(str(a.functionName) ? { functionName: a.functionName } : {}) };
+  }
   if (isObj(a) && str(a.folderUri) && str(a.key)) {
     return { kind: 'stored', folderUri: a.folderUri, key: a.key, functionName: str(a.functionName) ? a.functionName : a.key, ...(str(a.version) ? { version: a.version } : {}) };
   }
@@ -120,3 +123,34 @@ export function relativePosix(folderPath: string, filePath: string, caseInsensit
 export function isStoredPath(relPath: string): boolean {
   return /^\.dana\/poet(\/|$)/.test(relPath.replace(/\\/g, '/'));
 }
+
+/** The Set as Current Version picker: newest first, dated and explained as the POET view shows them. */
+export function versionPickItems(
+  fn: Pick<FunctionDetailResponse, 'versions' | 'current_version'>,
+  tzOffsetMinutes = 0,
+): Array<{ label: string; description?: string; detail: string }> {
+  return [...fn.versions].reverse().map((v) => {
+    const base = versionDescription(v, tzOffsetMinutes);
+    const words = base.slice(base.lastIndexOf(' · ') + 3);
+    // "config changed: timeout" rather than "config changed (config changed: timeout)".
+    const detail = !v.reason_detail ? base : v.reason_detail.startsWith(words) ? `${base.slice(0, base.length - words.length)}${v.reason_detail}` : `${base} (${v.reason_detail})`;
+    return { label: v.version, ...(v.version === fn.current_version ? { description: 'current' } : {}), detail };
+  });
+}
+
+/**
+ * What Enhance says when the cache holds this source and config as `version`, but another
+ * version is current: pinned back to an older one, or a newer one (trained, other config).
+ */
+export function cacheHitNotCurrent(fn: Pick<FunctionDetailResponse, 'versions' | 'current_version'>, version: string): string {
+  const order = (v: string | null) => fn.versions.findIndex((x) => x.version === v);
+  const cur = fn.versions.find((v) => v.version === fn.current_version);
+  if (!cur) return `${version} matches this source and config; no version is current.`;
+  if (order(cur.version) < order(version)) {
+    return `${version} matches this source and config, but ${cur.version} is current (pinned with "Set as Current Version").`;
+  }
+  const why = cur.reason === 'trained' ? 'trained' : cur.reason === 'config_changed' ? 'another config' : (REASON_WORDS[cur.reason] ?? cur.reason);
+  return `${version} matches this source and config; the current version is the newer ${cur.version} (${why}).`;
+}
+
+const REASON_WORDS: Record<string, string> = { initial: 'initial', source_changed: 'source changed', manual: 'regenerated' };

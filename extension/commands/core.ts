@@ -2,16 +2,19 @@
 // reveal, and the service commands.
 import * as vscode from 'vscode';
 import type { TranspileResponse, VersionSummary } from '../../shared/contract/api';
-import { Commands, REMOTE_API_KEY_SECRET, TOKEN_HINT } from '../../shared/ids';
+import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
 import { settingsConfigLayer } from '../config/settings';
 import { UserError, type PoetServices, type ServiceHandle } from '../services';
 import { locate, parsedDocument, toRange } from '../editor/functions';
-import { storeUri } from '../editor/storeDocuments';
-import { enhancedFile, pickVersion, previousVersion, resolveTarget, safeRelativeSegments } from './args';
+import { storeUri, storeUriOf } from '../editor/storeDocuments';
+import { showDiff, showStored } from '../editor/showStored';
+import { serviceEnvLine, shellKind } from './envLine';
+import { cacheHitNotCurrent, enhancedFile, isStoredPath, pickVersion, previousVersion, resolveTarget, safeRelativeSegments, versionPickItems } from './args';
 import { detailOf, folderFor, sourceDocument, sourceFunction, storedFunction, type StoredFunction } from './resolve';
 import type { CommandTable } from './table';
 import type { FunctionModel } from '../../shared/source/model';
 import { lazy } from '../lazy/load';
+import { plural } from '../../shared/plural';
 
 /**
  * Writes to the clipboard, failing clearly instead of waiting forever: in a browser (code-server,
@@ -33,12 +36,9 @@ export interface CoreState {
   lastEnhanceResult: TranspileResponse | undefined;
 }
 
-/** A stored file as a document URI: the file itself locally, a poet-store document when remote. */
+/** A stored file as a read-only document (extension/editor/storeDocuments.ts), local or remote. */
 function fileUri(h: ServiceHandle, key: string, version: string, relPath: string): vscode.Uri {
-  if (!h.remote) return vscode.Uri.joinPath(vscode.Uri.parse(h.folder.uri), ...safeRelativeSegments(relPath));
-  const base = relPath.split('/').pop() ?? '';
-  const ext = base.includes('.') ? base.slice(base.lastIndexOf('.')) : '';
-  return storeUri(h.folder.uri, key, version, base.endsWith('.json') ? 'metadata' : 'enhanced', ext);
+  return storeUriOf(h.folder.uri, key, version, relPath);
 }
 
 function enhancedUri(s: StoredFunction, v: VersionSummary): vscode.Uri {
@@ -72,9 +72,9 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
     return res;
   }
 
+  /** Shows the enhanced function beside the source, keeping the focus in the source. */
   async function openResult(h: ServiceHandle, res: TranspileResponse): Promise<void> {
-    const uri = fileUri(h, res.key, res.version, res.poet_implementation.file);
-    await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+    await showStored(fileUri(h, res.key, res.version, res.poet_implementation.file), { functionName: res.function_name });
   }
 
   return {
@@ -102,10 +102,21 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
       );
       services.refresh();
       await openResult(h, res);
+      const target = { folderUri: h.folder.uri, key: res.key, functionName: res.function_name, version: res.version };
+      if (!res.current) {
+        // A cache hit on a version that is not current (an older one was pinned, or a newer one
+        // was trained or made with another config). "Up to date" here left the user in a loop.
+        const detail = await h.client.getFunction(res.key);
+        const make = `Make ${res.version} Current`;
+        void services
+          .info(`POET: ${res.function_name} — ${cacheHitNotCurrent(detail, res.version)}`, make)
+          .then((c) => (c ? vscode.commands.executeCommand(Commands.setCurrentVersion, target) : undefined));
+        return res;
+      }
       const what = res.created ? `created ${res.version}` : `${res.version} is up to date (same source and config)`;
       const actions = res.metadata.parent_version ? ['Compare with Previous Version'] : [];
-      void vscode.window.showInformationMessage(`POET: ${res.function_name} — ${what}.`, ...actions).then((c) => {
-        if (c) void vscode.commands.executeCommand(Commands.compareWithPrevious, { folderUri: h.folder.uri, key: res.key, functionName: res.function_name, version: res.version });
+      void services.info(`POET: ${res.function_name} — ${what}.`, ...actions).then((c) => {
+        if (c) void vscode.commands.executeCommand(Commands.compareWithPrevious, target);
       });
       return res;
     },
@@ -142,67 +153,67 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
       );
       services.refresh();
       const created = results.filter((r) => r.created).length;
-      const summary = `POET: enhanced ${results.length} of ${fns.length} function${fns.length === 1 ? '' : 's'} in ${relPath} (${created} new version${created === 1 ? '' : 's'}).`;
+      const summary = `POET: enhanced ${results.length} of ${plural(fns.length, 'function')} in ${relPath} (${plural(created, 'new version')}).`;
       if (failures.length) {
         services.log.warn(`${summary}\n  ${failures.join('\n  ')}`);
         void vscode.window.showWarningMessage(`${summary} Failed: ${failures.join(' | ')}`, 'Show Log').then((c) => (c ? services.log.show(true) : undefined));
       } else {
-        void vscode.window.showInformationMessage(summary);
+        void services.info(summary);
       }
       return results;
     },
 
     [Commands.openEnhanced]: async (...args) => {
-      const s = await storedFunction(services, args);
+      const s = await storedFunction(services, args, 'Open Enhanced Code');
+      if (!s) return undefined;
       const { v } = await requireVersion(s);
       const uri = enhancedUri(s, v);
-      await vscode.window.showTextDocument(uri, { preview: true });
+      await showStored(uri, { functionName: s.name, focus: true });
       return uri.toString();
     },
 
     [Commands.compareWithPrevious]: async (...args) => {
-      const s = await storedFunction(services, args);
+      const s = await storedFunction(services, args, 'Compare with Previous Version');
+      if (!s) return undefined;
       const { detail, v } = await requireVersion(s);
       const prev = previousVersion(detail, v.version);
       if (!prev) {
-        void vscode.window.showInformationMessage(`${s.name} ${v.version} is its first version; there is nothing to compare it with.`);
+        void services.info(`${s.name} ${v.version} is its first version; there is nothing to compare it with.`);
         return undefined;
       }
       const left = enhancedUri(s, prev);
       const right = enhancedUri(s, v);
-      await vscode.commands.executeCommand('vscode.diff', left, right, `${s.name}: ${prev.version} ↔ ${v.version}`);
+      await showDiff(left, right, `${s.name}: ${prev.version} ↔ ${v.version}`, { focus: true });
       return { left: left.toString(), right: right.toString() };
     },
 
     [Commands.compareWithOriginal]: async (...args) => {
-      const s = await storedFunction(services, args);
+      const s = await storedFunction(services, args, 'Compare with Original');
+      if (!s) return undefined;
       const { detail, v } = await requireVersion(s);
       const right = enhancedUri(s, v);
       const ext = detail.language === 'python' ? '.py' : '.na';
       const left = storeUri(s.h.folder.uri, s.key, v.version, 'original', ext);
-      await vscode.commands.executeCommand('vscode.diff', left, right, `${s.name}: original ↔ ${v.version}`);
+      await showDiff(left, right, `${s.name}: original ↔ ${v.version}`, { focus: true });
       return { left: left.toString(), right: right.toString() };
     },
 
     [Commands.setCurrentVersion]: async (...args) => {
-      const s = await storedFunction(services, args);
+      const s = await storedFunction(services, args, 'Set as Current Version');
+      if (!s) return undefined;
       let version = s.version;
       if (!version) {
         const detail = await detailOf(s);
-        const pick = await vscode.window.showQuickPick(
-          [...detail.versions].reverse().map((v) => ({
-            label: v.version,
-            description: v.version === detail.current_version ? 'current' : undefined,
-            detail: `${v.created_at} · ${v.reason.replace('_', ' ')}`,
-          })),
-          { title: `Set the current version of ${s.name}`, placeHolder: 'Pick the version to use' },
-        );
+        const pick = await vscode.window.showQuickPick(versionPickItems(detail, new Date().getTimezoneOffset()), {
+          title: `Set the current version of ${s.name}`,
+          placeHolder: 'Pick the version to use',
+        });
         if (!pick) return undefined;
         version = pick.label;
       }
       const r = await s.h.client.setCurrent(s.key, version);
       services.refresh();
-      void vscode.window.showInformationMessage(
+      void services.info(
         r.previous_version && r.previous_version !== r.current_version
           ? `POET: ${s.name} now uses ${r.current_version} (was ${r.previous_version}).`
           : `POET: ${s.name} uses ${r.current_version}.`,
@@ -211,7 +222,8 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
     },
 
     [Commands.revealSource]: async (...args) => {
-      const s = await storedFunction(services, args);
+      const s = await storedFunction(services, args, 'Reveal Source');
+      if (!s) return undefined;
       let sourceFile = s.sourceFile;
       if (sourceFile === undefined) sourceFile = (await detailOf(s)).source_file;
       if (!sourceFile) throw new UserError(`POET does not know which file ${s.name} came from.`);
@@ -230,10 +242,11 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
       if (t.kind !== 'file') throw new UserError('Open Stored File needs a file of the POET view.');
       const folder = services.folderByUri(t.folderUri);
       if (!folder) throw new UserError('That workspace folder is no longer open.');
-      const h = await services.handle(folder);
-      const [, , key, version] = t.filePath.split('/').slice(-5);
-      const uri = h.remote && key && version ? fileUri(h, key, version, t.filePath) : vscode.Uri.joinPath(vscode.Uri.parse(folder.uri), ...safeRelativeSegments(t.filePath));
-      await vscode.window.showTextDocument(uri, { preview: true });
+      // .dana/poet/functions/KEY/vN/FILE
+      const [key, version] = t.filePath.split('/').slice(-3);
+      if (!key || !version || !isStoredPath(t.filePath)) throw new UserError(`${t.filePath} is not a file of a stored version.`);
+      const uri = storeUriOf(folder.uri, key, version, t.filePath);
+      await showStored(uri, { focus: true, ...(t.filePath.endsWith('.json') ? {} : { functionName: t.functionName }) });
       return uri.toString();
     },
 
@@ -242,29 +255,51 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
     [Commands.restartService]: async () => {
       await services.backend.restart();
       services.refresh();
+      await services.backend.whenReady();
+      const ports = services.backend.allServices().map((s) => s.port);
+      const where = services.isRemote() ? `commands use the remote service at ${services.settings().serviceUrl}` : ports.length ? `listening on port ${ports.join(', ')}` : 'no folder open';
+      const copyAgain = 'Copy Service URL and Token';
+      // A restart gives the bundled service a new token: code that reports runs needs it.
+      const hint = services.isRemote() || !ports.length ? '' : ' Its token changed: copy it again for code that reports runs.';
+      void services
+        .info(`POET: service restarted (${where}).${hint}`, ...(hint ? [copyAgain] : []))
+        .then((c) => (c ? vscode.commands.executeCommand(Commands.copyServiceUrl) : undefined));
+      return { ports };
     },
 
     [Commands.refresh]: () => services.refresh(),
 
     [Commands.copyServiceUrl]: async () => {
       const settings = services.settings();
+      const shell = shellKind(vscode.env.shell);
+      let url: string;
+      let key: string | undefined;
       if (settings.serviceUrl) {
-        await copy(`POET_URL=${settings.serviceUrl}\n`);
-        void vscode.window.showInformationMessage('POET: copied the remote service URL. Its API key stays in VS Code\'s secret storage.');
-        return;
+        url = settings.serviceUrl;
+        key = await services.context.secrets.get(REMOTE_API_KEY_SECRET);
+      } else {
+        await services.backend.ensureStarted();
+        await services.backend.whenReady();
+        const all = services.backend.allServices();
+        if (!all.length) throw new UserError('No POET service is running: open a folder first.');
+        let svc = all[0]!;
+        if (all.length > 1) {
+          const pick = await vscode.window.showQuickPick(all.map((s) => ({ label: s.url, description: s.workspace, s })), { title: 'Copy the URL and token of which service?' });
+          if (!pick) return undefined;
+          svc = pick.s;
+        }
+        url = svc.url;
+        key = services.backend.serviceToken;
       }
-      await services.backend.ensureStarted();
-      await services.backend.whenReady();
-      const all = services.backend.allServices();
-      if (!all.length) throw new UserError('No POET service is running: open a folder first.');
-      let svc = all[0]!;
-      if (all.length > 1) {
-        const pick = await vscode.window.showQuickPick(all.map((s) => ({ label: s.url, description: s.workspace, s })), { title: 'Copy the URL and token of which service?' });
-        if (!pick) return;
-        svc = pick.s;
-      }
-      await copy(`POET_URL=${svc.url}\nPOET_API_KEY=${services.backend.serviceToken}\n`);
-      void vscode.window.showInformationMessage(`POET: copied the service URL and token (${TOKEN_HINT}).`);
+      const line = serviceEnvLine(url, key, shell);
+      await copy(`${line}\n`);
+      // The notification names the variables, never the token (screens get shared).
+      const shown = key ? line.replace(key, '…') : line;
+      const keyNote = settings.serviceUrl
+        ? key ? '' : ' No API key is set for the remote service ("POET: Set Remote Service API Key").'
+        : ' The token changes when the service restarts.';
+      void services.info(`POET: copied ${shown} — paste it into the terminal that runs your code, and enhanced functions report their runs to POET.${keyNote}`);
+      return line;
     },
 
     [Commands.setRemoteApiKey]: async () => {
@@ -278,7 +313,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
       if (key.trim()) await services.context.secrets.store(REMOTE_API_KEY_SECRET, key.trim());
       else await services.context.secrets.delete(REMOTE_API_KEY_SECRET);
       services.refresh();
-      void vscode.window.showInformationMessage(key.trim() ? 'POET: remote service API key saved.' : 'POET: remote service API key removed.');
+      void services.info(key.trim() ? 'POET: remote service API key saved.' : 'POET: remote service API key removed.');
     },
   };
 }

@@ -6,7 +6,9 @@ import type { FunctionModel } from '../../shared/source/model';
 import { UserError, type PoetServices, type ServiceHandle } from '../services';
 import { functionAtPosition, languageOf, locate, parsedDocument } from '../editor/functions';
 import type { FolderRef } from '../tree/model';
-import { isStoredPath, matchFunction, relativePosix, resolveTarget, safeRelativeSegments } from './args';
+import { isStoredPath, matchFunction, relativePosix, resolveTarget } from './args';
+import { pickStoredFunction } from './pickFunction';
+import { parseStoreUri } from '../editor/storeDocuments';
 
 export interface SourceFunction {
   doc: vscode.TextDocument;
@@ -73,8 +75,12 @@ export async function sourceFunction(services: PoetServices, args: unknown[]): P
   return { doc, folder, relPath, fn };
 }
 
-/** The stored function a command means, from a tree item or from the function in the editor. */
-export async function storedFunction(services: PoetServices, args: unknown[]): Promise<StoredFunction> {
+/**
+ * The stored function a command means: a tree item's, the CodeLens's, or the enhanced function
+ * under the cursor. From the palette with no enhanced function under the cursor, it asks which
+ * one (`command` titles the picker); undefined when the user cancels.
+ */
+export async function storedFunction(services: PoetServices, args: unknown[], command: string): Promise<StoredFunction | undefined> {
   services.assertTrusted();
   const t = resolveTarget(args);
   if (t.kind === 'stored') {
@@ -84,19 +90,41 @@ export async function storedFunction(services: PoetServices, args: unknown[]): P
     return { h, key: t.key, name: t.functionName, ...(t.version ? { version: t.version } : {}), ...(t.sourceFile !== undefined ? { sourceFile: t.sourceFile } : {}) };
   }
   if (t.kind === 'file') throw new UserError('This command works on a function or a version, not on a single file.');
+  if (t.kind === 'cursor') {
+    const at = await cursorFunction(services);
+    return 'stored' in at ? at.stored : pickStoredFunction(services, command, at.why);
+  }
   const src = await sourceFunction(services, args);
   const h = await services.handle(src.folder);
-  const list = await h.client.listFunctions();
-  const found = matchFunction(list, src.fn.name, src.relPath);
-  if (!found) {
-    throw new UserError(`"${src.fn.name}" has not been enhanced yet. Run "POET: Enhance Function" first.`);
-  }
+  const found = matchFunction(await h.client.listFunctions(), src.fn.name, src.relPath);
+  if (!found) throw new UserError(`"${src.fn.name}" has not been enhanced yet. Run "POET: Enhance Function" first.`);
   return { h, key: found.key, name: found.name, sourceFile: found.source_file };
 }
 
-/** The URI of a stored file: the real file for the bundled service, a poet-store document for a remote one. */
-export function storedFileUri(h: ServiceHandle, relPath: string): vscode.Uri {
-  return vscode.Uri.joinPath(vscode.Uri.parse(h.folder.uri), ...safeRelativeSegments(relPath));
+/**
+ * The enhanced function of the active editor: the one under the cursor in a source file, or
+ * the one whose stored version it shows (enhanced code, a diff side). Else why there is none.
+ */
+async function cursorFunction(services: PoetServices): Promise<{ stored: StoredFunction } | { why: string }> {
+  const ed = vscode.window.activeTextEditor;
+  const shown = ed && parseStoreUri(ed.document.uri);
+  const shownFolder = shown && services.folderByUri(shown.folderUri);
+  if (shown && shownFolder) {
+    const h = await services.handle(shownFolder);
+    const fn = (await h.client.listFunctions()).find((f) => f.key === shown.key);
+    if (fn) return { stored: { h, key: fn.key, name: fn.name, version: shown.version, sourceFile: fn.source_file } };
+  }
+  if (!ed || !languageOf(ed.document)) return { why: 'No Dana or Python file is active.' };
+  const folder = services.folderOf(ed.document.uri);
+  if (!folder || ed.document.uri.scheme !== 'file') return { why: `${vscode.workspace.asRelativePath(ed.document.uri)} is not in a workspace folder.` };
+  const { relPath } = folderFor(services, ed.document);
+  if (isStoredPath(relPath)) return { why: `${relPath} is generated code.` };
+  const fn = functionAtPosition(ed.document, ed.selection.active);
+  if (!fn) return { why: `The cursor is not inside a function of ${relPath}.` };
+  const h = await services.handle(folder);
+  const found = matchFunction(await h.client.listFunctions(), fn.name, relPath);
+  if (!found) return { why: `${fn.name} has not been enhanced yet.` };
+  return { stored: { h, key: found.key, name: found.name, sourceFile: found.source_file } };
 }
 
 export async function detailOf(s: StoredFunction): Promise<FunctionDetailResponse> {

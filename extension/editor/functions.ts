@@ -71,8 +71,13 @@ export class CursorContext implements vscode.Disposable {
     const ed = vscode.window.activeTextEditor;
     let inside = false;
     try {
-      // Generated code under .dana/poet/ is not a source to enhance.
-      inside = !!ed && !!languageOf(ed.document) && !/[\\/]\.dana[\\/]poet[\\/]/.test(ed.document.uri.fsPath) && !!functionAtPosition(ed.document, ed.selection.active);
+      // Only files are sources: generated code (under .dana/poet/, or a poet-store: document) is not.
+      inside =
+        !!ed &&
+        ed.document.uri.scheme === 'file' &&
+        !!languageOf(ed.document) &&
+        !/[\\/]\.dana[\\/]poet[\\/]/.test(ed.document.uri.fsPath) &&
+        !!functionAtPosition(ed.document, ed.selection.active);
     } catch (err) {
       this.log.warn(`Could not parse ${ed?.document.fileName}: ${(err as Error)?.message ?? err}`);
     }

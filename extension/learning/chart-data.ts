@@ -1,6 +1,7 @@
 // FunctionMetrics → the series the metrics webview draws. Pure, shared by the webview
 // bundle and the unit tests.
 import type { FunctionMetrics } from '../../shared/contract/learning';
+import { plural } from '../../shared/plural';
 
 export interface ChartSeries {
   labels: string[];
@@ -47,8 +48,8 @@ export function chartsFor(m: FunctionMetrics): MetricsCharts {
   const cur = m.versions.find((v) => v.version === m.current_version);
   const total = m.versions.reduce((s, v) => s + v.executions, 0);
   const summary = cur && cur.executions
-    ? `${m.function_name} ${cur.version}: ${cur.executions} runs, ${Math.round((cur.success_rate ?? 0) * 1000) / 10}% success, p95 ${cur.p95_ms ?? '–'} ms, ${cur.mean_attempts ?? '–'} attempts per call`
-    : `${m.function_name}: ${total} runs recorded`;
+    ? `${m.function_name} ${cur.version}: ${plural(cur.executions, 'run')}, ${Math.round((cur.success_rate ?? 0) * 1000) / 10}% success, p95 ${cur.p95_ms ?? '–'} ms, ${cur.mean_attempts === null ? '– attempts' : plural(cur.mean_attempts, 'attempt')} per call`
+    : `${m.function_name}: ${plural(total, 'run')} recorded`;
 
   return {
     title: `POET metrics: ${m.function_name}`,

@@ -23,11 +23,13 @@ import {
   feedbackMessage,
   feedbackPayload,
   RATING_CHOICES,
+  changeSummary,
   trainMessage,
   trainReport,
   validateFeedbackText,
 } from './feedback-flow';
 import { MetricsPanels } from './metrics-view';
+import { poetColumn } from '../editor/showStored';
 
 interface FeedbackOptions {
   executionId?: string;
@@ -93,21 +95,22 @@ async function askFeedback(): Promise<unknown | undefined> {
 export function learningCommands(services: PoetServices): CommandTable {
   const panels = new MetricsPanels(services);
   services.context.subscriptions.push(panels);
+  services.metricsView = panels;
 
   async function showTrainResult(s: StoredFunction, r: TrainResponse): Promise<void> {
     const msg = trainMessage(r);
     services.log.info(`Train ${s.key}: ${r.status}: ${r.message}`);
     for (const c of r.changes) services.log.info(`  ${c.reason}`);
     if (r.status !== 'trained') {
-      void vscode.window.showInformationMessage(msg);
+      void services.info(msg);
       return;
     }
     const buttons = ['Show Changes', ...(r.promoted ? [] : ['Make Current']), 'Compare with Previous'];
-    void vscode.window.showInformationMessage(msg, ...buttons).then(async (b) => {
+    void services.info(msg, ...buttons).then(async (b) => {
       const target = { folderUri: s.h.folder.uri, key: s.key, functionName: s.name, version: r.new_version ?? undefined };
       if (b === 'Show Changes') {
         const doc = await vscode.workspace.openTextDocument({ content: trainReport(r), language: 'markdown' });
-        await vscode.window.showTextDocument(doc, { preview: true });
+        await vscode.window.showTextDocument(doc, { preview: true, viewColumn: poetColumn() });
       } else if (b === 'Make Current') {
         await vscode.commands.executeCommand(Commands.setCurrentVersion, target);
       } else if (b === 'Compare with Previous') {
@@ -119,14 +122,15 @@ export function learningCommands(services: PoetServices): CommandTable {
   return {
     [Commands.giveFeedback]: async (...args: unknown[]): Promise<FeedbackResponse | undefined> => {
       const opts = (isObj(args[1]) ? args[1] : {}) as FeedbackOptions;
-      const s = await storedFunction(services, args.slice(0, 1));
+      const s = await storedFunction(services, args.slice(0, 1), 'Give Feedback');
+      if (!s) return undefined;
       const executionId = opts.executionId ?? executionIdOf(args[0]) ?? (await pickExecution(s, await versionOf(s)));
       if (!executionId) return undefined;
       const feedback = opts.feedback !== undefined ? opts.feedback : await askFeedback();
       if (feedback === undefined) return undefined;
       const r = await s.h.client.call('POST', learningPaths.feedback(), FeedbackResponseSchema, { execution_id: executionId, function_name: s.key, feedback }, { long: true });
       services.log.info(`Feedback on ${s.key} ${executionId}: ${JSON.stringify(feedback)} → ${r.analysis.sentiment} (${r.analysis.method})`);
-      void vscode.window.showInformationMessage(feedbackMessage(r));
+      void services.info(feedbackMessage(r));
       services.refresh();
       panels.refresh(s.h.folder.uri, s.key);
       return r;
@@ -134,27 +138,34 @@ export function learningCommands(services: PoetServices): CommandTable {
 
     [Commands.trainNow]: async (...args: unknown[]): Promise<TrainResponse | undefined> => {
       const opts = isObj(args[1]) ? args[1] : {};
-      const s = await storedFunction(services, args.slice(0, 1));
+      const s = await storedFunction(services, args.slice(0, 1), 'Train Now');
+      if (!s) return undefined;
+      const train = (title: string, body: { promote?: Promote; dry_run?: boolean }) =>
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
+          const ac = new AbortController();
+          token.onCancellationRequested(() => ac.abort());
+          return s.h.client.call('POST', learningPaths.train(s.key), TrainResponseSchema, body, { long: true, signal: ac.signal });
+        });
       let promote = opts.promote as Promote | undefined;
       if (promote !== 'auto' && promote !== 'manual') {
+        // Ask how to promote only once there is something to promote: a dry run says whether
+        // the recorded data suffices and what would change.
+        const preview = await train(`POET: checking what ${s.name} can learn…`, { dry_run: true });
+        if (preview.status !== 'dry_run') {
+          await showTrainResult(s, preview);
+          return preview;
+        }
         const pick = await vscode.window.showQuickPick(
           [
             { label: 'Train and make the new version current', description: 'promote: auto', promote: 'auto' as const },
             { label: 'Train, review before making it current', description: 'promote: manual', promote: 'manual' as const },
           ],
-          { title: `Train ${s.name} from its recorded executions and feedback` },
+          { title: `Train ${s.name} ${preview.base_version}: ${changeSummary(preview)}` },
         );
         if (!pick) return undefined;
         promote = pick.promote;
       }
-      const r = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `POET: training ${s.name}…`, cancellable: true },
-        (_p, token) => {
-          const ac = new AbortController();
-          token.onCancellationRequested(() => ac.abort());
-          return s.h.client.call('POST', learningPaths.train(s.key), TrainResponseSchema, { promote }, { long: true, signal: ac.signal });
-        },
-      );
+      const r = await train(`POET: training ${s.name}…`, { promote });
       await showTrainResult(s, r);
       services.refresh();
       panels.refresh(s.h.folder.uri, s.key);
@@ -162,7 +173,8 @@ export function learningCommands(services: PoetServices): CommandTable {
     },
 
     [Commands.showMetrics]: async (...args: unknown[]): Promise<void> => {
-      const s = await storedFunction(services, args.slice(0, 1));
+      const s = await storedFunction(services, args.slice(0, 1), 'Show Metrics');
+      if (!s) return undefined;
       await panels.show(s);
     },
   };

@@ -91,13 +91,17 @@ export function trainMessage(r: TrainResponse): string {
     case 'no_change':
       return `${r.function_name} ${r.base_version}: nothing to change. ${r.message}`;
     case 'dry_run':
-      return `${r.function_name}: Train would change ${r.changes.map((c) => c.param).join(', ')}.`;
+      return `${r.function_name}: Train would change ${changeSummary(r)}.`;
     case 'trained': {
-      const what = r.changes.map((c) => `${c.param} ${short(c.from)} → ${short(c.to)}`).join('; ');
       const where = r.promoted ? `${r.new_version} is now current` : `${r.new_version} is ready for review (current stays ${r.current_version})`;
-      return `${r.function_name}: trained from ${r.base_version}, ${where}. ${what}`;
+      return `${r.function_name}: trained from ${r.base_version}, ${where}. ${changeSummary(r)}`;
     }
   }
+}
+
+/** `timeout 30 → 4.2; retries 0 → 3` */
+export function changeSummary(r: Pick<TrainResponse, 'changes'>): string {
+  return r.changes.map((c) => `${c.param} ${short(c.from)} → ${short(c.to)}`).join('; ');
 }
 
 function short(v: unknown): string {

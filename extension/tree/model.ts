@@ -10,6 +10,7 @@
 import type { FunctionDetailResponse, FunctionSummary, VersionSummary } from '../../shared/contract/api';
 import type { ExecutionSummary, FunctionMetrics, VersionMetrics } from '../../shared/contract/learning';
 import { Commands, TreeContext } from '../../shared/ids';
+import { plural } from '../../shared/plural';
 
 export interface FolderRef {
   /** `WorkspaceFolder.uri.toString()`: the key services and caches use. */
@@ -80,7 +81,7 @@ function percent(rate: number): string {
 /** The version's metrics line, e.g. `12 runs · 92% ✓`; undefined when it has no executions. */
 export function metricsSummary(m: VersionMetrics | undefined): string | undefined {
   if (!m || m.executions === 0) return undefined;
-  const runs = `${m.executions} run${m.executions === 1 ? '' : 's'}`;
+  const runs = plural(m.executions, 'run');
   return m.success_rate === null ? runs : `${runs} · ${percent(m.success_rate)} ✓`;
 }
 
@@ -126,7 +127,7 @@ export function functionNode(folder: FolderRef, fn: FunctionSummary, metrics?: F
     fn.source_file ? `Source: ${fn.source_file}` : undefined,
     `Language: ${fn.language}`,
     fn.domain ? `Domain: ${fn.domain}` : undefined,
-    `Current: ${fn.current_version ?? 'none'} of ${fn.versions.length} version${fn.versions.length === 1 ? '' : 's'}`,
+    `Current: ${fn.current_version ?? 'none'} of ${plural(fn.versions.length, 'version')}`,
   ].filter(Boolean);
   return {
     id: `fn:${folder.uri}#${fn.key}`,
@@ -193,7 +194,7 @@ export function fileNodes(folder: FolderRef, fn: Pick<FunctionDetailResponse, 'k
       functionName: fn.name,
       version: v.version,
       filePath: file,
-      command: { command: Commands.openStoredFile, title: 'Open', arguments: [{ folderUri: folder.uri, filePath: file }] },
+      command: { command: Commands.openStoredFile, title: 'Open', arguments: [{ folderUri: folder.uri, filePath: file, functionName: fn.name }] },
     };
   });
 }
@@ -213,7 +214,7 @@ export function executionNodes(
   return executions.map((e) => {
     const ok = e.status === 'success';
     const when = localDateTime(e.started_at, tzOffsetMinutes, true);
-    const parts = [fmtMs(e.duration_ms), `${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`];
+    const parts = [fmtMs(e.duration_ms), plural(e.attempts, 'attempt')];
     if (e.feedback_count) parts.push(`${e.feedback_count} feedback`);
     return {
       id: `exec:${folder.uri}#${fn.key}@${version}/${e.execution_id}`,

@@ -36,11 +36,30 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
 
   constructor(private readonly services: PoetServices) {}
 
+  /** Whether the view is showing (extension.ts keeps it current). */
+  visible = false;
+
   refresh(): void {
     this.folderData.clear();
     this.details.clear();
     this.generation++;
     this._onDidChangeTreeData.fire();
+    if (!this.visible) void this.updateHasFunctions();
+  }
+
+  /**
+   * VS Code asks a hidden view for nothing, yet the palette shows Train Now, Show Metrics,
+   * Compare… only under poet:hasFunctions: keep the key right from a plain function list
+   * while the view is hidden (never starting the backend for it).
+   */
+  private async updateHasFunctions(): Promise<void> {
+    if (!vscode.workspace.isTrusted || (this.services.backend.current.state !== 'ready' && !this.services.isRemote())) return;
+    const counts = await Promise.all(
+      this.services.folders().map((f) =>
+        this.services.handle(f).then((h) => h.client.listFunctions()).then((l) => l.length, () => 0),
+      ),
+    );
+    void vscode.commands.executeCommand('setContext', ContextKeys.hasFunctions, counts.some((n) => n > 0));
   }
 
   getTreeItem(n: TreeNode): vscode.TreeItem {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'mocha';
-import { enhancedFile, isStoredPath, matchFunction, pickVersion, previousVersion, relativePosix, resolveTarget, safeRelativeSegments } from '../../extension/commands/args';
+import { enhancedFile, isStoredPath, matchFunction, pickVersion, previousVersion, relativePosix, resolveTarget, safeRelativeSegments, versionPickItems, cacheHitNotCurrent } from '../../extension/commands/args';
 import { functionNodes, versionNodes, fileNodes } from '../../extension/tree/model';
 import { folder, summaries, withdrawDetail } from './fixtures';
 
@@ -28,7 +28,7 @@ describe('extension command arguments', () => {
 
   it('takes a file node\'s click arguments and the plain {folderUri, key} form', () => {
     const f = fileNodes(folder, withdrawDetail, withdrawDetail.versions[0]!)[1]!;
-    assert.deepEqual(resolveTarget(f.command!.arguments), { kind: 'file', folderUri: folder.uri, filePath: '.dana/poet/functions/withdraw/v1/metadata.json' });
+    assert.deepEqual(resolveTarget(f.command!.arguments), { kind: 'file', folderUri: folder.uri, filePath: '.dana/poet/functions/withdraw/v1/metadata.json', functionName: 'withdraw' });
     assert.deepEqual(resolveTarget([{ folderUri: folder.uri, key: 'withdraw', version: 'v2' }]), { kind: 'stored', folderUri: folder.uri, key: 'withdraw', functionName: 'withdraw', version: 'v2' });
   });
 
@@ -50,6 +50,26 @@ describe('extension command arguments', () => {
     assert.equal(pickVersion(withdrawDetail)?.version, 'v2');
     assert.equal(pickVersion({ ...withdrawDetail, current_version: null })?.version, 'v3');
     assert.equal(pickVersion(withdrawDetail, 'v7'), undefined);
+  });
+
+  it('dates the Set as Current Version picker as the POET view does, never as raw ISO times', () => {
+    const items = versionPickItems(withdrawDetail, -60);
+    assert.deepEqual(items.map((i) => i.label), [...withdrawDetail.versions].reverse().map((v) => v.version));
+    const view = versionNodes(folder, withdrawDetail, undefined, -60);
+    items.forEach((item, i) => {
+      assert.ok(item.detail.startsWith(view[i]!.description!.replace(/^current · /, '')), `${item.detail} vs the view's ${view[i]!.description}`);
+      assert.doesNotMatch(item.detail, /\d{2}T\d{2}|Z\b|_/);
+    });
+    assert.deepEqual(items.filter((i) => i.description === 'current').map((i) => i.label), [withdrawDetail.current_version]);
+  });
+
+  it('says why Enhance found a version that is not current: pinned back, or a newer one trained or configured otherwise', () => {
+    // withdraw: v1, v2, v3 (config changed); v2 current.
+    assert.equal(cacheHitNotCurrent(withdrawDetail, 'v3'), 'v3 matches this source and config, but v2 is current (pinned with "Set as Current Version").');
+    assert.equal(cacheHitNotCurrent(withdrawDetail, 'v1'), 'v1 matches this source and config; the current version is the newer v2 (source changed).');
+    assert.equal(cacheHitNotCurrent({ ...withdrawDetail, current_version: 'v3' }, 'v1'), 'v1 matches this source and config; the current version is the newer v3 (another config).');
+    const trained = { ...withdrawDetail, versions: withdrawDetail.versions.map((v) => (v.version === 'v3' ? { ...v, reason: 'trained' as const } : v)), current_version: 'v3' };
+    assert.equal(cacheHitNotCurrent(trained, 'v1'), 'v1 matches this source and config; the current version is the newer v3 (trained).');
   });
 
   it('finds a version\'s enhanced code file', () => {

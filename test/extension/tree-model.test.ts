@@ -73,7 +73,7 @@ describe('extension tree model', () => {
     assert.equal(nodes[0]!.description, '2026-11-23 03:15 · config changed');
   });
 
-  it('lists a version\'s files, each opening itself on click', () => {
+  it('lists a version\'s files, each opening itself (read-only, at the function) on click', () => {
     const v = withdrawDetail.versions[0]!;
     const nodes = fileNodes(folder, withdrawDetail, v);
     assert.deepEqual(nodes.map((n) => n.label), ['enhanced.na', 'metadata.json']);
@@ -82,7 +82,7 @@ describe('extension tree model', () => {
     assert.deepEqual(nodes[0]!.command, {
       command: Commands.openStoredFile,
       title: 'Open',
-      arguments: [{ folderUri: folder.uri, filePath: '.dana/poet/functions/withdraw/v1/enhanced.na' }],
+      arguments: [{ folderUri: folder.uri, filePath: '.dana/poet/functions/withdraw/v1/enhanced.na', functionName: 'withdraw' }],
     });
   });
 

@@ -95,6 +95,13 @@ describe('learning: metrics webview', () => {
     assert.equal(c.empty, false);
   });
 
+  it('counts in the summary with the right plural: "1 run, … 1 attempt per call"', () => {
+    const one = { ...metrics, versions: metrics.versions.map((v) => (v.version === 'v2' ? { ...v, executions: 1, mean_attempts: 1 } : v)) };
+    assert.equal(chartsFor(one).summary, 'flaky v2: 1 run, 99.5% success, p95 1100 ms, 1 attempt per call');
+    const none = { ...metrics, versions: metrics.versions.map((v) => ({ ...v, executions: v.version === 'v1' ? 1 : 0 })) };
+    assert.equal(chartsFor(none).summary, 'flaky: 1 run recorded');
+  });
+
   it('labels times by the span: dates once it exceeds a day', () => {
     const long = { ...metrics, timeline: { ...metrics.timeline, executions: [{ at: '2026-11-24T09:00:00.000Z', version: 'v1', count: 1, failures: 0 }, { at: '2026-11-26T14:00:00.000Z', version: 'v2', count: 1, failures: 0 }] } };
     assert.deepEqual(chartsFor(long).executions.labels, ['11-24 09:00', '11-26 14:00']);
