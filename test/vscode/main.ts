@@ -5,7 +5,8 @@
 //   4. e2e       Playwright UI tests against code-server (e2e/*.e2e.ts, run by mocha)
 // Writes {passed, failed, skipped} to POET_TEST_COUNTS_FILE. An infrastructure failure is one
 // failed test named after its step, never a pass or a silent skip.
-// Env: POET_VSIX (use this .vsix), POET_VSCODE_ONLY=host|e2e, POET_TEST_GREP (host suite filter).
+// Env: POET_VSIX (use this .vsix), POET_VSCODE_ONLY=host|e2e, POET_TEST_GREP (host suite filter),
+// POET_E2E_GREP (e2e filter; mocha --grep on the suite and test titles).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -66,6 +67,7 @@ function runE2e(env: VscodeEnv, vsix: string): void {
       join(repoRoot, 'node_modules/mocha/bin/mocha.js'),
       '--no-config', '--reporter', join(repoRoot, 'test/support/summary-reporter.cjs'),
       '--timeout', '120000', '--slow', '30000', '--exit',
+      ...(process.env.POET_E2E_GREP ? ['--grep', process.env.POET_E2E_GREP] : []),
       join(__dirname, 'e2e', '*.e2e.ts'),
     ],
     {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from '../lib/codeServer';
-import { repoRoot, type VscodeEnv } from '../lib/env';
+import { envFromRunner, repoRoot } from '../lib/env';
 import { waitFor } from '../lib/steps';
 import { launchBrowser, openFile, openWorkbench, runCommand, screenshot } from '../lib/workbench';
 
@@ -47,15 +47,6 @@ function pickTarget(root: string): Target {
 }
 
 const artifacts = process.env.POET_ARTIFACTS ?? join(repoRoot, 'test', 'artifacts', 'vscode', 'e2e');
-
-function envFromRunner(): VscodeEnv {
-  const need = (k: string) => {
-    const v = process.env[k];
-    if (!v) throw new Error(`${k} is not set: run this through test/vscode/run.mjs (npm run test:vscode)`);
-    return v;
-  };
-  return { node24Bin: need('POET_NODE24_BIN'), codeServer: need('POET_CODE_SERVER'), chromium: need('POET_CHROMIUM') };
-}
 
 describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chromium)', function () {
   let cs: CodeServer | undefined;
@@ -201,7 +192,8 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
     // and its tab names both versions.
     await waitFor('the diff to render v2 code', async () =>
       ((await diff.locator('.editor.modified .view-lines').first().textContent().catch(() => '')) ?? '').length > 0, 15_000);
-    const tab = ((await page.locator('.tabs-container .tab.active').first().textContent()) ?? '').trim();
+    // POET opens it beside the code, in its own group: that group's active tab.
+    const tab = ((await page.locator('.tabs-container .tab.active', { hasText: '↔' }).first().textContent({ timeout: 10_000 })) ?? '').trim();
     assert.match(tab, /v1\D+v2/, `the diff tab reads "${tab}"`);
     await step('compare-diff');
   });

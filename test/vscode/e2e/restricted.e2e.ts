@@ -6,19 +6,10 @@ import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from '../lib/codeServer';
-import { repoRoot, type VscodeEnv } from '../lib/env';
+import { envFromRunner, repoRoot } from '../lib/env';
 import { launchBrowser, openFile, openWorkbench, runCommand, screenshot } from '../lib/workbench';
 
 const artifacts = join(process.env.POET_ARTIFACTS ?? join(repoRoot, 'test', 'artifacts', 'vscode', 'e2e'), 'restricted');
-
-function envFromRunner(): VscodeEnv {
-  const need = (k: string) => {
-    const v = process.env[k];
-    if (!v) throw new Error(`${k} is not set: run this through test/vscode/run.mjs (npm run test:vscode)`);
-    return v;
-  };
-  return { node24Bin: need('POET_NODE24_BIN'), codeServer: need('POET_CODE_SERVER'), chromium: need('POET_CHROMIUM') };
-}
 
 /** Processes whose command line runs a server.js from this run's extensions dir (Linux /proc). */
 function backendsOf(cs: CodeServer): number[] {

@@ -33,3 +33,13 @@ export function ensureEnv(): VscodeEnv {
   cached = { node24Bin: need('POET_NODE24_BIN'), codeServer: need('POET_CODE_SERVER'), chromium: need('POET_CHROMIUM') };
   return cached;
 }
+
+/** The tools the layer's runner (test/vscode/main.ts) passes to the e2e mocha run in its env. */
+export function envFromRunner(): VscodeEnv {
+  const need = (k: string) => {
+    const v = process.env[k];
+    if (!v) throw new Error(`${k} is not set: run this through test/vscode/run.mjs (npm run test:vscode)`);
+    return v;
+  };
+  return { node24Bin: need('POET_NODE24_BIN'), codeServer: need('POET_CODE_SERVER'), chromium: need('POET_CHROMIUM') };
+}

@@ -25,7 +25,8 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
 
 /** Opens the workbench on `folder` and waits until it is interactive (the status bar is drawn). */
 export async function openWorkbench(browser: Browser, cs: CodeServer, folder: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  // Clipboard permissions: a browser-hosted VS Code writes vscode.env.clipboard through the page.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   try {
     await page.goto(cs.folderUrl(folder), { timeout: 60_000 });
@@ -65,9 +66,11 @@ export async function openFile(page: Page, relPath: string): Promise<void> {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 15_000 });
 }
 
-/** Moves the cursor to line/column (1-based) of the active editor with "Go to Line". */
+/** Moves the cursor to line/column (1-based) of the active editor with Quick Open's "Go to Line" (`:`). */
 export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
-  await quickInput(page, 'Control+G', `${line}:${column}`);
+  // Ctrl+G only reaches "Go to Line" while an editor has the focus; Quick Open's `:` prefix always does.
+  await quickInput(page, 'Control+P', `:${line}:${column}`);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: `${line}` }).first().waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
 }
@@ -78,4 +81,33 @@ export async function screenshot(page: Page | undefined, dir: string, name: stri
   const file = join(dir, `${name}.png`);
   await page.screenshot({ path: file, timeout: 10_000 }).catch(() => undefined);
   return fs.existsSync(file) ? file : undefined;
+}
+
+/** Waits for a notification toast containing `text` and returns its full text. */
+export async function waitForNotification(page: Page, text: string | RegExp, timeout = 30_000): Promise<string> {
+  const message = page.locator('.notifications-toasts .notification-toast .notification-list-item-message', { hasText: text }).first();
+  await message.waitFor({ state: 'visible', timeout });
+  return ((await message.textContent()) ?? '').trim();
+}
+
+/** Closes every notification toast (they cover the lower right of the editor in screenshots). */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+}
+
+/** The rows of the quick pick titled `title` once it shows, as text. */
+export async function quickPickRows(page: Page, title: string, timeout = 15_000): Promise<string[]> {
+  const widget = page.locator('.quick-input-widget', { has: page.locator('.quick-input-title', { hasText: title }) });
+  const rows = widget.locator('.quick-input-list .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout });
+  return (await rows.allTextContents()).map((t) => t.trim());
+}
+
+/** Text of the first element matching `selector` inside any webview (webviews are nested iframes). */
+export async function webviewText(page: Page, selector: string): Promise<string | undefined> {
+  for (const frame of page.frames()) {
+    const el = frame.locator(selector).first();
+    if ((await el.count().catch(() => 0)) > 0) return ((await el.textContent().catch(() => '')) ?? '').trim();
+  }
+  return undefined;
 }
