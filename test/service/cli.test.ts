@@ -61,13 +61,19 @@ describe('poet enhance and poet serve', function () {
       ['--config', '{"retrys": 1}', '--function', 'scale'],
       ['--config', 'not json', '--function', 'scale'],
       ['--config', '[1]', '--function', 'scale'],
-      [], // two functions, no --function
     ]) {
       const r = cli(['enhance', join(ws, 'lib/calc.py'), '--workspace', ws, ...args]);
       assert.equal(r.status, 1, args.join(' '));
       const body = ErrorBodySchema.parse(JSON.parse(r.stdout));
       assert.equal(body.error.code, 'invalid_request');
     }
+  });
+
+  it('enhance without --function, in a file of several functions, enhances every @poet one (a JSON array)', () => {
+    const r = cli(['enhance', join(ws, 'lib/calc.py'), '--workspace', ws]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const all = (JSON.parse(r.stdout) as unknown[]).map((x) => TranspileResponseSchema.parse(x));
+    assert.deepEqual(all.map((x) => [x.function_name, x.version]), [['scale', 'v1']]);
   });
 
   it('enhance exits 2 on bad usage', () => {
