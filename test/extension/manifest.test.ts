@@ -122,5 +122,12 @@ describe('extension manifest', () => {
     assert.ok(shipped.includes('dist/extension.js') && shipped.includes('dist/extension-lazy.js') && shipped.includes('dist/server.js'));
     assert.ok(shipped.includes('dist/parse-worker.js'), 'the service parses big texts in this worker (server/service/parser.ts)');
     assert.ok(shipped.includes(c.grammars[0].path.replace(/^\.\//, '')));
+    // Every runtime source the generator reads at run time (server/generator/runtime-files.ts).
+    const runtimeSources = [...readFileSync(join(root, 'server/generator/runtime-files.ts'), 'utf8').matchAll(/\bread\('([^']+)'\)/g)].map((m) => m[1]!);
+    assert.ok(runtimeSources.length >= 3, `found ${runtimeSources.join(', ')} in runtime-files.ts`);
+    for (const f of runtimeSources) {
+      assert.ok(shipped.includes(f), `${f} is read at run time but not shipped`);
+      assert.ok(existsSync(join(root, f)), f);
+    }
   });
 });
