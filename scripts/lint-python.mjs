@@ -1,6 +1,7 @@
 // `npm run lint` for the Python the project ships: the runtime, the runtime hook, the Dana
 // runtime's helper and the stdlib-check scripts, checked with pyflakes (Debian's
-// python3-pyflakes, which .ci/run installs). Where it is missing the check is skipped, saying so.
+// python3-pyflakes, which npm test installs when it is missing). Where it is missing the check is
+// skipped, saying so.
 import { spawnSync } from 'node:child_process';
 
 const files = ['python/poet', 'server/generator/dana/poet_dana.py', 'test/stdlib'];

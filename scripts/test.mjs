@@ -1,5 +1,6 @@
 // Runs every test layer and ends with the single line CI reads: "N passed, N failed".
-//   node scripts/test.mjs                all layers: static checks (typecheck, lint), the plain-Node
+//   node scripts/test.mjs                all layers: static checks (typecheck, lint with pyflakes, which it
+//                                        installs with apt-get when missing), the plain-Node
 //                                        mocha layer, the real-VS-Code layer (unless POET_SKIP_VSCODE=1)
 //   node scripts/test.mjs --only static  typecheck and lint, one test each
 //   node scripts/test.mjs --only unit    the plain-Node mocha layer only
@@ -53,11 +54,37 @@ function check(title, script) {
   }
 }
 
+/**
+ * `npm run lint` also checks the shipped Python with pyflakes (scripts/lint-python.mjs), and only
+ * warns where pyflakes is missing. A fresh machine gets Debian's python3-pyflakes here, as the
+ * real-VS-Code layer gets chromium, so the README's test command checks the Python everywhere.
+ * Returns why it could not, or undefined.
+ */
+function ensurePyflakes() {
+  const has = () => ['python3', '/usr/bin/python3'].some((py) => spawnSync(py, ['-m', 'pyflakes', '--version'], { stdio: 'ignore' }).status === 0);
+  if (has()) return undefined;
+  const root = process.getuid?.() === 0;
+  const apt = (...a) => spawnSync(root ? 'apt-get' : 'sudo', [...(root ? [] : ['apt-get']), ...a], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  console.log('  (installing python3-pyflakes with apt-get for the Python lint)');
+  let r = apt('install', '-y', '-qq', 'python3-pyflakes');
+  if (r.status !== 0) {
+    apt('update', '-qq');
+    r = apt('install', '-y', '-qq', 'python3-pyflakes');
+  }
+  if (has()) return undefined;
+  return `apt-get install python3-pyflakes failed: ${`${r.stderr ?? ''}${r.stdout ?? ''}${r.error?.message ?? ''}`.trim().split('\n').pop()}`;
+}
+
 // Static checks first: CI runs only the README's `npm ci && npm test`, so they belong here.
 if (!only || only === 'static') {
   console.log('\n=== static ===');
   check('typecheck (tsc --noEmit)', 'typecheck');
-  check('lint (eslint, no warnings)', 'lint');
+  const noPyflakes = ensurePyflakes();
+  if (noPyflakes) {
+    console.log(`  ✖ lint: pyflakes for the Python lint: ${noPyflakes}`);
+    tally.failed += 1;
+  }
+  check('lint (eslint, no warnings; pyflakes on the shipped Python)', 'lint');
 }
 
 // The bundles are what the process-level tests and the VS Code layer exercise.
