@@ -62,43 +62,46 @@ export function generateDana(req: GenerateRequest, extra?: RuleSet): GenerateRes
     retry_on: retryOnFor(req),
   };
 
-  // ----- the plan, and the two calls of the original the runtime makes -----
-  // A module-level constant: evaluated once when the file loads, not on every call.
-  const planDef = b.assign(P(`plan_${name}`), b.lit({ names: params, perceive, operate, enforce: { type: plan.output.type, checks: plan.output.checks } }));
+  // ----- the plan, and the call of the original the runtime makes -----
+  // A module-level constant: evaluated once when the file loads, not on every call. `report`
+  // names the version in the execution records the helper sends.
+  const planDef = b.assign(P(`plan_${name}`), b.lit({ names: params, perceive, operate, enforce: { type: plan.output.type, checks: plan.output.checks }, report: { key: req.key, version: req.version } }));
   // One attempt: the original's call goes straight to the helper, which waits for its promise at
-  // most `budget` seconds; a failure raised before that (a synchronous call) is caught here.
-  const attemptDef = b.def(P(`attempt_${name}`), [b.param('args', 'list'), b.param('budget', 'float'), b.param('retry_on', 'list')], [
+  // most `budget` seconds (null: no limit, for fallback="original"); a failure raised before that
+  // (a synchronous call) is caught here. The helper adds the attempt to the call's record `trace`.
+  const attemptDef = b.def(P(`attempt_${name}`), [b.param('args', 'list'), b.param('budget'), b.param('retry_on', 'list'), b.param('trace')], [
     b.assign(P('t0'), b.call(`${RUNTIME_ALIAS}.py.clock`)),
     b.try_(
       [
-        b.assign(P('outcome'), b.call(`${RUNTIME_ALIAS}.py.wait`, [b.call(orig, argsOf('args')), 'budget', 'retry_on', P('t0')])),
+        b.assign(P('outcome'), b.call(`${RUNTIME_ALIAS}.py.wait`, [b.call(orig, argsOf('args')), 'budget', 'retry_on', P('t0'), 'trace'])),
         b.ret(P('outcome')),
       ],
-      [b.except_(undefined, 'e', [b.ret(b.call(`${RUNTIME_ALIAS}.py.failure`, ['e', 'retry_on']))])],
+      [b.except_(undefined, 'e', [b.ret(b.call(`${RUNTIME_ALIAS}.py.failure`, ['e', 'retry_on', P('t0'), 'trace']))])],
     ),
   ], { returns: 'dict', sync: true });
-  // fallback="original": one plain call with the caller's arguments.
-  const callDef = b.def(P(`call_${name}`), [b.param('args', 'list')], [b.assign(P('value'), b.call(orig, argsOf('args'))), b.ret(P('value'))], { sync: true });
 
   // ----- the enhanced body -----
-  const body: A.Stmt[] = [b.assign(P('plan'), P(`plan_${name}`))];
+  // The call's execution record (null unless executions are reported) goes to every phase; the
+  // call is reported where it ends: a raise in a phase, or the return below.
+  const body: A.Stmt[] = [b.assign(P('plan'), P(`plan_${name}`)), b.assign(P('trace'), b.call(`${RUNTIME_ALIAS}.py.trace`, [P('plan'), b.list(...params)]))];
   if (config.fallback === 'original') body.push(b.assign(P('raw'), b.list(...params)));
   if (Object.keys(perceive).length) body.push(b.comment('---- Perceive: values of the annotated type pass untouched; only what the original cannot take is converted ----'));
   for (const p of params) {
     if (!(p in perceive)) continue;
-    body.push(b.assign(p, b.call(`${RUNTIME_ALIAS}.py.perceive`, [b.str(name), b.str(p), p, b.index(b.index(P('plan'), b.str('perceive')), b.str(p))])));
+    body.push(b.assign(p, b.call(`${RUNTIME_ALIAS}.py.perceive`, [b.str(name), b.str(p), p, b.index(b.index(P('plan'), b.str('perceive')), b.str(p)), P('trace')])));
   }
   body.push(b.comment(`---- Operate: ${config.retries} retries of transient failures, ${config.timeout}s per attempt, total ${config.total_timeout === null ? 'unbounded' : `${config.total_timeout}s`}, fallback ${config.fallback} ----`));
   body.push(
     b.assign(
       P('result'),
-      b.call(`${RUNTIME_ALIAS}.operate`, [b.str(name), P(`attempt_${name}`), P(`call_${name}`), b.list(...params), config.fallback === 'original' ? P('raw') : b.list(...params), P('plan')]),
+      b.call(`${RUNTIME_ALIAS}.operate`, [b.str(name), P(`attempt_${name}`), b.list(...params), config.fallback === 'original' ? P('raw') : b.list(...params), P('plan'), P('trace')]),
     ),
   );
   if (enforced) {
     body.push(b.comment('---- Enforce: the result against the return annotation and the output rules ----'));
-    body.push(b.assign(P('result'), b.call(`${RUNTIME_ALIAS}.py.enforce`, [b.str(name), P('result'), b.index(P('plan'), b.str('enforce'))])));
+    body.push(b.assign(P('result'), b.call(`${RUNTIME_ALIAS}.py.enforce`, [b.str(name), P('result'), b.index(P('plan'), b.str('enforce')), P('trace')])));
   }
+  body.push(b.expr_(b.call(`${RUNTIME_ALIAS}.py.done`, [P('trace'), P('result')])));
   body.push(b.ret(P('result')));
 
   const [first, ...facts] = headerLines(req, 'Dana', runtime.module.path);
@@ -120,7 +123,7 @@ export function generateDana(req: GenerateRequest, extra?: RuleSet): GenerateRes
     originalUnderNewName(fn, orig),
     ORIGINAL_END,
     '',
-    emitDana(b.program([b.comment(`---- POET plan for ${name} (rules resolved when this version was generated) ----`), planDef, attemptDef, callDef])).trimEnd(),
+    emitDana(b.program([b.comment(`---- POET plan for ${name} (rules resolved when this version was generated) ----`), planDef, attemptDef])).trimEnd(),
     '',
     `# ---- ${name}, enhanced: Perceive -> Operate -> Enforce ----`,
     enhancedHeader(fn),

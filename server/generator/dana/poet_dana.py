@@ -11,9 +11,14 @@ from .dana/poet/runtime/python/ (POET_PYTHON_RUNTIME):
 * which failures are transient: the Python exception under Dana's wrappers decides, as in
   Python (connection errors, timeouts, transient OSError errno values, retry_on names);
 * Perceive and Enforce, by the Python runtime's rules with Dana's numbers;
-* one-shot arguments, the clock and execution reporting.
+* one-shot arguments and the clock;
+* execution reporting: with POET_API_URL set, each call of an enhanced function is sent to the
+  POET service with the fields the Python runtime sends (inputs, output or error, duration,
+  attempts and their log, version), through the Python runtime's background reporter. Reporting
+  only reads values: it never changes a result or an error, and its own failures are swallowed.
 """
 
+import atexit
 import importlib.util
 import os
 import sys
@@ -84,31 +89,34 @@ def backoff(operate, attempt, elapsed):
     return max(0.0, delay)
 
 
-def wait(call, budget, retry_on, started):
-    """Waits at most ``budget`` seconds for ``call``: the promise of the original's call, or its
-    value when Dana ran it synchronously (then timed afterwards, from ``started``). Returns
-    {"ok", "value"} / {"ok": False, "timeout"} / {"ok": False, "error", "transient"}."""
+def wait(call, budget, retry_on, started, trace=None):
+    """Waits at most ``budget`` seconds (None: no limit) for ``call``: the promise of the
+    original's call, or its value when Dana ran it synchronously (then timed afterwards, from
+    ``started``). Returns {"ok", "value"} / {"ok": False, "timeout"} / {"ok": False, "error",
+    "transient"}, and adds the attempt to ``trace``."""
     future = getattr(call, "_future", None)
     if future is None:
-        if time.monotonic() - started > budget:
-            return {"ok": False, "timeout": True, "message": "attempt ran %.3gs, over its %ss" % (time.monotonic() - started, budget)}
-        return {"ok": True, "value": call}
+        took = time.monotonic() - started
+        if budget is not None and took > budget:
+            return _logged(trace, started, {"ok": False, "timeout": True, "message": "attempt ran %.3gs, over its %ss" % (took, budget)})
+        return _logged(trace, started, {"ok": True, "value": call})
     import concurrent.futures
-    done, _ = concurrent.futures.wait([future], timeout=max(0.0, budget))
+    done, _ = concurrent.futures.wait([future], timeout=None if budget is None else max(0.0, budget))
     if not done:
-        return {"ok": False, "timeout": True, "message": "attempt timed out after %ss" % budget}
+        return _logged(trace, started, {"ok": False, "timeout": True, "message": "attempt timed out after %ss" % budget})
     try:
         value = call._wait_for_delivery()
     except BaseException as e:  # the original's own failure, handed back to the Dana wrapper
-        return failure(e, retry_on)
-    return {"ok": True, "value": value}
+        return failure(e, retry_on, started, trace)
+    return _logged(trace, started, {"ok": True, "value": value})
 
 
-def failure(exc, retry_on):
+def failure(exc, retry_on, started=None, trace=None):
     """A failed attempt: the exception to re-raise unchanged, and whether a retry may help."""
     root = _root(exc)
-    return {"ok": False, "error": getattr(exc, "original", exc), "transient": bool(_rt._transient(root, _matcher(retry_on))),
-            "type": type(root).__name__, "message": str(root)}
+    outcome = {"ok": False, "error": getattr(exc, "original", exc), "transient": bool(_rt._transient(root, _matcher(retry_on))),
+               "type": type(root).__name__, "message": str(root)}
+    return _logged(trace, started, outcome) if started is not None else outcome
 
 
 _compiled = {}
@@ -138,22 +146,22 @@ class DanaPoetError(RuntimeError):
         self.poet_error = error
 
 
-def perceive(fname, name, value, spec):
+def perceive(fname, name, value, spec, trace=None):
     """Perceive for one parameter, by the Python runtime's rules with Dana's numbers (an int and
     a float satisfy either annotation): a valid value comes back as it came."""
     step = _compiled_for(spec, lambda: _rt._perceiver(fname, name, spec, loose_numbers=True))
     try:
         return step(_settled(value))
     except _rt.PoetError as e:
-        raise DanaPoetError(e) from None
+        raise failed(trace, DanaPoetError(e), "perceive") from None
 
 
-def enforce(fname, value, spec):
+def enforce(fname, value, spec, trace=None):
     step = _compiled_for(spec, lambda: _rt._enforcer(fname, spec, loose_numbers=True))
     try:
         return step(_settled(value))
     except _rt.PoetError as e:
-        raise DanaPoetError(e) from None
+        raise failed(trace, DanaPoetError(e), "enforce") from None
 
 
 def one_shot(names, values):
@@ -172,3 +180,112 @@ def note(exc, text):
 
 def timeout_error(text):
     return _rt.TimeoutError(text)
+
+
+# ----------------------------------------------------------------------------------- reporting
+
+class _Call:
+    """One call of an enhanced function, as the service records it (the Python runtime's fields)."""
+
+    __slots__ = ("key", "version", "names", "args", "started", "t0", "log", "notes", "fallback_used")
+
+    def __init__(self, report, names, args):
+        import datetime
+        self.key = report["key"]
+        self.version = report["version"]
+        self.names = names
+        self.args = list(args)
+        self.started = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        self.t0 = time.monotonic()
+        self.log = []
+        self.notes = []
+        self.fallback_used = False
+
+    def send(self, fields):
+        try:
+            body = {"function_name": self.key, "version": self.version,
+                    "inputs": _plain(dict(zip(self.names, self.args))),
+                    "duration_ms": (time.monotonic() - self.t0) * 1000.0, "attempts": max(1, len(self.log)),
+                    "started_at": self.started, "attempt_log": self.log[:1000], "fallback_used": self.fallback_used}
+            if self.notes:
+                body["notes"] = [n[:500] for n in self.notes[:20]]
+            body.update(fields)
+            _rt.REPORTER.send(self.key, body)
+        except Exception:
+            pass  # reporting never changes a call
+
+
+def trace(plan, args):
+    """The execution record of one call, or None when executions are not reported."""
+    if not _rt.REPORTER.url:
+        return None
+    try:
+        return _Call(plan["report"], plan["names"], args)
+    except Exception:
+        return None
+
+
+def _logged(trace, started, outcome):
+    if trace is not None:
+        entry = {"duration_ms": max(0.0, (time.monotonic() - started) * 1000.0)}
+        if outcome["ok"]:
+            entry["outcome"] = "ok"
+        elif outcome.get("timeout"):
+            entry["outcome"] = "timeout"
+        else:
+            entry["outcome"] = "error"
+            entry["error_type"] = outcome["type"][:200]
+        trace.log.append(entry)
+    return outcome
+
+
+def done(trace, result):
+    """Reports a call that returned ``result``."""
+    if trace is not None:
+        trace.send({"output": _plain(result)})
+    return True
+
+
+def failed(trace, error, phase):
+    """Reports a call that is about to raise ``error`` (a POET error, as DanaPoetError or a string,
+    or the original's exception) and returns ``error`` unchanged, for the runtime to raise."""
+    if trace is not None:
+        try:
+            if isinstance(error, DanaPoetError):
+                inner = error.poet_error
+                kind, message, phase = type(inner).__name__, str(inner), getattr(inner, "phase", None) or phase
+            elif isinstance(error, str):
+                head = error.split(":", 1)[0]
+                kind, message = (head if head.endswith("Error") else "Error"), error
+            else:
+                root = _root(error)
+                kind, message = type(root).__name__, str(root)
+            trace.send({"error": {"type": kind[:200], "message": message[:20000], "phase": phase}})
+        except Exception:
+            pass
+    return error
+
+
+def fell_back(trace):
+    """Marks the call as answered by the original (fallback="original"); returns None, so the
+    fallback call is not logged as an attempt."""
+    if trace is not None:
+        trace.fallback_used = True
+    return None
+
+
+def _plain(value, depth=0):
+    """A Dana value as JSON data: struct instances become their fields; the rest as in Python."""
+    fields = getattr(value, "_values", None)
+    if isinstance(fields, dict) and depth < 4:
+        return {str(k): _plain(v, depth + 1) for k, v in list(fields.items())[:100]}
+    if depth < 4 and isinstance(value, (list, tuple)):
+        return [_plain(v, depth + 1) for v in list(value)[:100]]
+    if depth < 4 and isinstance(value, dict):
+        return {str(k): _plain(v, depth + 1) for k, v in list(value.items())[:100]}
+    return _rt._jsonable(value, 4)
+
+
+# A program ends as soon as its last statement ran: give the background reporter a moment to send
+# what is queued (bounded: a dead service cannot hold the program up for longer).
+atexit.register(lambda: _rt.REPORTER.flush(2.0) if _rt.REPORTER.url else None)

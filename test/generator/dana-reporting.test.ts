@@ -1,0 +1,137 @@
+// Executions of enhanced Dana functions: the Dana runtime's Python helper, driven by real python3
+// the way the runtime module drives it (trace, attempts through wait/failure, then done or failed),
+// reports to a real POET service on 127.0.0.1, with the fields Python's enhanced code sends, and
+// never changes what a call returns or raises. (The Dana interpreter itself is a development
+// oracle, not a test dependency: docs/generator.md has what it showed.)
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { danaRuntimeFiles } from '../../server/generator/runtime-files';
+import { ExecutionDetailSchema, ExecutionListSchema } from '../../shared/contract/learning';
+import { startTestService, type TestService } from '../service/helpers';
+import { lines, python } from './helpers';
+
+const APP = `@poet(retries=2, timeout=5.0)
+def get_rate(currency: str) -> float:
+    value = rates.fetch(currency)
+    return value
+`;
+
+const REFUSED = "PerceiveTypeError: [perceive] get_rate: parameter 'currency' = None: must not be None (annotation str)";
+
+/** python3 code that loads the helper as the Dana runtime does and plays one call per case. */
+function driver(ws: string): string {
+  const helper = join(ws, '.dana', 'poet', danaRuntimeFiles().files.find((f) => f.path.endsWith('.py') && f.path.includes('/dana/'))!.path);
+  return `
+import concurrent.futures, importlib.util, json
+spec = importlib.util.spec_from_file_location("helper", ${JSON.stringify(helper)})
+h = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(h)
+plan = {"names": ["currency"], "report": {"key": "get_rate", "version": "v1"}}
+
+class DanaError(Exception):
+    """Stands for Dana's wrapper: the original exception under .original."""
+    def __init__(self, original):
+        super().__init__("Error executing statement 0 in function 'get_rate': " + str(original))
+        self.original = original
+
+class Promise:
+    """Stands for Dana's EagerPromise of a call that never finishes."""
+    def __init__(self):
+        self._future = concurrent.futures.Future()
+
+class Struct:
+    """Stands for a Dana struct instance (its fields in _values)."""
+    def __init__(self, **fields):
+        self._values = fields
+
+def out(v):
+    print(json.dumps(v))
+
+# 1. a transient failure, then the value
+t = h.trace(plan, ["EUR"])
+first = h.failure(DanaError(ConnectionError("rates service unreachable")), [], h.clock(), t)
+second = h.wait(1.08, 5, [], h.clock(), t)
+out([first["transient"], first["type"], second["ok"], second["value"], h.done(t, second["value"])])
+
+# 2. Perceive refuses the input: the error it raises is the one Dana shows
+t = h.trace(plan, [None])
+try:
+    h.perceive("get_rate", "currency", None, {"type": {"text": "str", "kinds": ["str"], "nullable": False}, "normalize": [], "checks": []}, t)
+    out("accepted")
+except h.DanaPoetError as e:
+    out(str(e))
+
+# 3. the original's own permanent error, under Dana's wrapper
+t = h.trace(plan, ["JPY"])
+outcome = h.failure(DanaError(KeyError("JPY")), [], h.clock(), t)
+out([outcome["transient"], h.failed(t, outcome["error"], "operate") is outcome["error"]])
+
+# 4. an attempt that does not finish in its budget, then POET's TimeoutError
+t = h.trace(plan, ["GBP"])
+late = h.wait(Promise(), 0.05, [], h.clock(), t)
+out([late["ok"], late.get("timeout")])
+h.failed(t, "TimeoutError: [timeout] get_rate: 1 attempt(s) (timeout); each attempt may take 0.05s", "timeout")
+
+# 5. a struct as input, a fallback answer
+t = h.trace(plan, [Struct(code="CHF", decimals=2)])
+h.wait(0.91, 5, [], h.clock(), t)
+h.fell_back(t)
+out(h.done(t, {"rate": 0.91}))
+`;
+}
+
+describe('enhanced Dana: execution reporting through the runtime helper', function () {
+  this.timeout(60_000);
+  let s: TestService;
+
+  before(async () => {
+    s = await startTestService();
+    // The service records executions of functions it knows: enhance one (this also writes the runtime files).
+    await s.svc.pipeline.enhance({ code: APP, language: 'dana', contextFile: 'app.na' });
+  });
+  after(() => s.close());
+
+  it('sends each call with the Python fields; results and errors pass through unchanged', async () => {
+    const r = await python(s.ws, driver(s.ws), { POET_API_URL: `http://127.0.0.1:${s.svc.port}`, POET_API_KEY: s.token });
+    assert.deepEqual(lines(r), [[true, 'ConnectionError', true, 1.08, true], REFUSED, [false, true], [false, true], true]);
+
+    // The program ended right after its last call: what it reported arrived (the helper flushes at exit).
+    const list = ExecutionListSchema.parse((await s.call('GET', '/poet/functions/get_rate/executions?limit=10')).body);
+    assert.equal(list.total, 5);
+    const details = await Promise.all(list.executions.reverse().map(async (e) => ExecutionDetailSchema.parse((await s.call('GET', `/poet/executions/${e.execution_id}`)).body)));
+    const [ok, perceive, permanent, timeout, fallback] = details;
+
+    assert.deepEqual(ok!.context.inputs, { currency: 'EUR' });
+    assert.equal(ok!.context.version, 'v1');
+    assert.equal(ok!.result.status, 'success');
+    assert.equal(ok!.result.output, 1.08);
+    assert.equal(ok!.result.attempts, 2);
+    assert.deepEqual(ok!.result.attempt_log!.map((a) => [a.outcome, a.error_type]), [['error', 'ConnectionError'], ['ok', undefined]]);
+    assert.equal(ok!.result.fallback_used, false);
+
+    // Named as Python's enhanced code names it: the POET error class, its own message.
+    assert.deepEqual(perceive!.result.error, { type: 'PerceiveTypeError', phase: 'perceive', message: "[perceive] get_rate: parameter 'currency' = None: must not be None (annotation str)" });
+    assert.equal(perceive!.result.attempts, 1);
+    assert.deepEqual(perceive!.result.attempt_log, []);
+
+    // The original's exception is named by what lies under Dana's wrapper.
+    assert.deepEqual(permanent!.result.error, { type: 'KeyError', phase: 'operate', message: "'JPY'" });
+
+    assert.equal(timeout!.result.error!.type, 'TimeoutError');
+    assert.equal(timeout!.result.error!.phase, 'timeout');
+    assert.deepEqual(timeout!.result.attempt_log!.map((a) => a.outcome), ['timeout']);
+
+    assert.deepEqual(fallback!.context.inputs, { currency: { code: 'CHF', decimals: 2 } });
+    assert.deepEqual(fallback!.result.output, { rate: 0.91 });
+    assert.equal(fallback!.result.fallback_used, true);
+  });
+
+  it('reports nothing without POET_API_URL, and changes nothing when the service is unreachable', async () => {
+    for (const env of [{}, { POET_API_URL: 'http://127.0.0.1:9', POET_API_KEY: 'k' }] as Array<Record<string, string>>) {
+      const r = await python(s.ws, driver(s.ws), env);
+      assert.deepEqual(lines(r), [[true, 'ConnectionError', true, 1.08, true], REFUSED, [false, true], [false, true], true], JSON.stringify(env));
+    }
+    const list = ExecutionListSchema.parse((await s.call('GET', '/poet/functions/get_rate/executions?limit=10')).body);
+    assert.equal(list.total, 5, 'only the five of the first test');
+  });
+});
