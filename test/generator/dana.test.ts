@@ -47,6 +47,18 @@ describe('generated Dana', function () {
     }
   });
 
+  it('calls its runtime by the module\'s own hashed name, so versions of two POET releases can share a module', async () => {
+    const { danaRuntimeFiles } = await import('../../server/generator/runtime-files');
+    const module = danaRuntimeFiles().module.module;
+    const r = await generate({ ws: tempWorkspace(), file: 'calc.na', text: '@poet(fallback="original")\ndef half(a: float) -> float:\n    return a / 2\n', language: 'dana' });
+    // A shared alias would be rebound by the next version's import, and an older wrapper would
+    // call a runtime whose functions it does not match (Dana resolves names at call time).
+    const imports = r.code.match(/^import .*$/gm) ?? [];
+    assert.deepEqual(imports, [`import ${module} as __${module}`]);
+    const uses = new Set(r.code.match(/\b__poet_r\w*\./g));
+    assert.deepEqual([...uses], [`__${module}.`]);
+  });
+
   it('never writes and/or (Dana evaluates both sides), and declares every runtime helper sync', async () => {
     const { danaRuntimeFiles } = await import('../../server/generator/runtime-files');
     const runtime = danaRuntimeFiles().module.text;

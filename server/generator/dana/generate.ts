@@ -36,8 +36,14 @@ function enhancedHeader(fn: FunctionModel): string {
 }
 
 const P = (s: string) => `__poet_${s}`;
-/** The runtime module's alias in enhanced code (and in composed programs). */
-export const RUNTIME_ALIAS = P('rt');
+/**
+ * The runtime module's alias in enhanced code: its hashed module name, so that versions generated
+ * with different runtimes can live in one module (a composed program, or several enhanced.na
+ * loaded together) without the later import rebinding the earlier versions' runtime.
+ */
+export function runtimeAlias(module: string): string {
+  return `__${module}`;
+}
 /** Markers around the renamed original, so a composer can take the generated part alone. */
 export const ORIGINAL_BEGIN = '# ---- the original, kept under another name (decorators removed) ----';
 export const ORIGINAL_END = '# ---- end of the original ----';
@@ -47,6 +53,7 @@ export function generateDana(req: GenerateRequest, extra?: RuleSet): GenerateRes
   if (fn.parents.length) throw new PoetError('invalid_request', `POET enhances top-level Dana functions; "${fn.name}" is inside ${fn.parents.join('.')}.`);
   if (fn.receiver) throw new PoetError('invalid_request', `POET does not enhance receiver methods yet ("${fn.name}" has receiver ${fn.receiver.name}).`);
   const runtime = danaRuntimeFiles();
+  const RUNTIME_ALIAS = runtimeAlias(runtime.module.module);
   const plan = planFor(req, extra);
   const name = fn.name;
   const orig = P(`original_${name}`);
