@@ -26,7 +26,8 @@ function run(layer, cmd, cmdArgs) {
   const r = spawnSync(cmd, cmdArgs, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, POET_TEST_COUNTS_FILE: countsFile },
+    // Services the tests start announce themselves here, not where a developer's own services do.
+    env: { ...process.env, POET_TEST_COUNTS_FILE: countsFile, POET_RUNTIME_DIR: join(scratch, 'services') },
   });
   if (existsSync(countsFile)) {
     const c = JSON.parse(readFileSync(countsFile, 'utf8'));

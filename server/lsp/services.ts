@@ -46,7 +46,7 @@ export class ServiceManager {
     const port = this.firstPortUsed ? 0 : this.opts.port;
     this.firstPortUsed = true;
     this.events.status('starting', undefined, folder);
-    const started = startService({ workspace: folder.fsPath, host: '127.0.0.1', port, token: this.opts.token, logger: this.opts.logger.child({ folder: folder.name }) }).then(
+    const started = startService({ workspace: folder.fsPath, host: '127.0.0.1', port, token: this.opts.token, logger: this.opts.logger.child({ folder: folder.name }), announce: true }).then(
       (handle) => {
         if (this.entries.get(folder.uri)?.state !== 'starting') {
           void handle.close(); // the folder was removed (or we shut down) meanwhile

@@ -13,6 +13,8 @@ import { ServiceEvents, type ServiceDeps } from './deps';
 import { createLogger } from './logger';
 import type { EnhancePipeline } from './pipeline';
 import { SERVICE_VERSION } from './version';
+import { announce } from './announce';
+import { isLoopback } from './token';
 
 export interface ServiceOptions {
   workspace: string;
@@ -24,6 +26,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** More Host header names to accept, e.g. the machine's DNS name when bound beyond loopback. */
   allowedHosts?: readonly string[];
+  /** Write a service file (announce.ts) so `poet run` finds this service; loopback only. */
+  announce?: boolean;
 }
 
 export interface ServiceHandle {
@@ -82,6 +86,7 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${boundPort}`;
   logger.info({ url, workspace }, 'POET service listening');
+  const announcement = opts.announce && isLoopback(host) ? announce({ url, workspace, token: opts.token }, logger) : undefined;
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -90,6 +95,7 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
     pipeline,
     deps,
     close() {
+      announcement?.remove();
       closing ??= new Promise<void>((ok) => {
         server.close(() => void pipeline.close().finally(ok));
         server.closeIdleConnections();

@@ -48,7 +48,7 @@ export const serve: Command = {
     }
     let handle;
     try {
-      handle = await startService({ workspace: resolve(values.workspace ?? '.'), host, port, token, allowedHosts });
+      handle = await startService({ workspace: resolve(values.workspace ?? '.'), host, port, token, allowedHosts, announce: true });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0)` : (e as Error).message;
