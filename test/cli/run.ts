@@ -16,9 +16,9 @@ export interface Result {
   stderr: string;
 }
 
-export function poet(args: string[], cwd = ROOT): Promise<Result> {
+export function poet(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): Promise<Result> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -5,5 +5,7 @@ import { check } from './check';
 import { functions } from './functions';
 import { serve } from './serve';
 import { enhance } from './enhance';
+import { build } from './build';
+import { run } from './run';
 
-export const commands: readonly Command[] = [functions, check, serve, enhance];
+export const commands: readonly Command[] = [functions, check, serve, enhance, build, run];
