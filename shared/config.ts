@@ -3,7 +3,8 @@
 // settings < decorator < request) and reports every bad key with a suggestion.
 import { z } from 'zod';
 import type { LiteralValue } from './source/model';
-import { suggestionSuffix } from './util/suggest';
+import { closest } from 'fastest-levenshtein';
+import { didYouMean, suggestionSuffix } from './util/suggest';
 
 export const BackoffSchema = z
   .object({
@@ -85,16 +86,33 @@ export interface ConfigIssue {
 export interface DomainConfigInfo {
   /** Domain-specific keys and their schemas. */
   params: Record<string, z.ZodType>;
+  /** Parts of a `parent:child` name that are not defined (they add no rules). */
+  unknown?: string[];
 }
 
 export interface ConfigContext {
-  /** Looks a domain (possibly `parent:child`) up; undefined when it does not exist. */
+  /** Looks a domain (possibly `parent:child`) up; undefined when no part of it is defined. */
   domain(name: string): DomainConfigInfo | undefined;
   /** Every domain name, for suggestions. */
   domainNames(): string[];
 }
 
-export type ConfigResult = { ok: true; config: PoetConfig } | { ok: false; issues: ConfigIssue[] };
+/** `warnings`: what is accepted but worth saying (a domain POET does not know). */
+export type ConfigResult = { ok: true; config: PoetConfig; warnings: ConfigIssue[] } | { ok: false; issues: ConfigIssue[]; warnings: ConfigIssue[] };
+
+/**
+ * An undefined domain name is not a reason to refuse a function (Dana's own code names domains
+ * such as "string_processing" or "validation"): it is enhanced with the general rules, and told
+ * what is nearest and how to define the name.
+ */
+export function unknownDomainWarning(name: string, known: string[]): string {
+  const near = known.length ? closest(name, known) : undefined;
+  return (
+    `Unknown domain "${name}": enhanced with the general rules only (types from the annotations, no domain rules).` +
+    (near ? ` The closest known domain is "${near}".` : '') +
+    ` To define "${name}", write .dana/poet/domains/${name}.json, e.g. {"description": "…",${near ? ` "extends": "${near}",` : ''} "inputs": [], "outputs": []} (docs/generator.md, "User-defined domains").`
+  );
+}
 
 function describeZodIssue(key: string, issue: z.core.$ZodIssue): string {
   return `${key}: ${issue.message}`;
@@ -148,13 +166,17 @@ export function resolveConfig(layers: PoetConfigInput[], ctx: ConfigContext): Co
 
   const domainName = full.domain as string | null;
   let domain: DomainConfigInfo | undefined;
+  const warnings: ConfigIssue[] = [];
   if (typeof domainName === 'string') {
+    const parts = domainName.split(':').map((p) => p.trim());
     domain = ctx.domain(domainName);
-    if (!domain) {
-      issues.push({
-        key: 'domain',
-        message: `Unknown domain "${domainName}".${suggestionSuffix(domainName, ctx.domainNames())} Known domains: ${ctx.domainNames().join(', ')}.`,
-      });
+    if (parts.some((p) => !p)) {
+      issues.push({ key: 'domain', message: `Domain "${domainName}" has an empty part: write a name, or "parent:child" with both names.` });
+    } else {
+      for (const part of domain ? (domain.unknown ?? []) : parts) {
+        const suggestion = didYouMean(part, ctx.domainNames());
+        warnings.push({ key: 'domain', message: unknownDomainWarning(part, ctx.domainNames()), ...(suggestion ? { suggestion } : {}) });
+      }
     }
   }
 
@@ -179,9 +201,9 @@ export function resolveConfig(layers: PoetConfigInput[], ctx: ConfigContext): Co
     }
   }
 
-  if (issues.length) return { ok: false, issues };
+  if (issues.length) return { ok: false, issues, warnings };
   const config = { ...(full as unknown as PoetConfig), domain_params: domainParams };
-  return { ok: true, config };
+  return { ok: true, config, warnings };
 }
 
 /** Canonical JSON: keys sorted at every level, so equal configs hash equally. */

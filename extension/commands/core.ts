@@ -69,6 +69,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
     );
     state.lastEnhanceResult = res;
     services.log.info(`Enhanced ${res.key} (${relPath}): ${res.version}${res.created ? ' (new)' : res.cached ? ' (cached)' : ''}`);
+    for (const w of res.warnings ?? []) services.log.warn(`${res.key} (${relPath}): ${w.message}`);
     return res;
   }
 
@@ -115,7 +116,10 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
       }
       const what = res.created ? `created ${res.version}` : `${res.version} is up to date (same source and config)`;
       const actions = res.metadata.parent_version ? ['Compare with Previous Version'] : [];
-      void services.info(`POET: ${res.function_name} — ${what}.`, ...actions).then((c) => {
+      // A warning (an unknown domain: enhanced with the general rules) is said with the result.
+      const note = res.warnings?.length ? ` ${res.warnings.map((w) => w.message).join(' ')}` : '';
+      const shown = note ? vscode.window.showWarningMessage(`POET: ${res.function_name} — ${what}.${note}`, ...actions) : services.info(`POET: ${res.function_name} — ${what}.`, ...actions);
+      void shown.then((c) => {
         if (c) void vscode.commands.executeCommand(Commands.compareWithPrevious, target);
       });
       return res;

@@ -1,12 +1,10 @@
 // What both generators share: the plan for a request (domain rules + optional extra rules),
 // the effective Operate settings, and the header facts.
 import { canonicalJson, type PoetConfig } from '../../shared/config';
-import { PoetError } from '../../shared/contract/errors';
 import type { GenerateRequest } from './types';
-import { domainValues, getDomain, domainNames } from './domains/index';
+import { domainValues, resolveDomain } from './domains/index';
 import { buildPlan, type FunctionPlan } from './rules/plan';
 import type { RuleSet } from './rules/schema';
-import { suggestionSuffix } from '../../shared/util/suggest';
 
 export const GENERATOR_VERSION = '2.0.0';
 
@@ -14,14 +12,9 @@ export const GENERATOR_VERSION = '2.0.0';
 export function rulesFor(req: GenerateRequest, extra?: RuleSet): RuleSet {
   const name = req.config.domain;
   let rules: RuleSet = { inputs: [], outputs: [] };
-  if (name) {
-    const d = getDomain(name, req.workspace);
-    if (!d) {
-      const names = domainNames(req.workspace);
-      throw new PoetError('invalid_request', `Unknown domain "${name}".${suggestionSuffix(name, names)} Known domains: ${names.join(', ')}.`);
-    }
-    rules = d.rules(domainValues(d, req.config.domain_params), req.fn);
-  }
+  // A name that is not defined adds no rules (resolveConfig warned about it).
+  const d = name ? resolveDomain(name, req.workspace).domain : undefined;
+  if (d) rules = d.rules(domainValues(d, req.config.domain_params), req.fn);
   if (extra) rules = { inputs: [...rules.inputs, ...extra.inputs], outputs: [...rules.outputs, ...extra.outputs] };
   return rules;
 }
@@ -45,7 +38,7 @@ export function operateConfig(c: PoetConfig) {
 /** Exception class names retried for this function: the domain's (e.g. rate limits) and `retry_on`. */
 export function retryOnFor(req: GenerateRequest): string[] {
   const names = new Set<string>();
-  if (req.config.domain) for (const n of getDomain(req.config.domain, req.workspace)?.retryOn ?? []) names.add(n);
+  if (req.config.domain) for (const n of resolveDomain(req.config.domain, req.workspace).domain?.retryOn ?? []) names.add(n);
   for (const n of req.config.retry_on) names.add(n);
   return [...names];
 }

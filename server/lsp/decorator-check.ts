@@ -114,18 +114,23 @@ export function checkPoetDecorator(dec: DecoratorModel, ctx: ConfigContext, base
   const domainInfo = domainName ? ctx.domain(domainName) : undefined;
   const validKeys = [...CORE_KEYS, ...Object.keys(domainInfo?.params ?? {})];
 
+  // A domain POET does not know is enhanced with the general rules: a warning, with the closest
+  // name as a quick fix when it looks like a typo.
+  const domainRange = where.get('domain');
+  if (domainRange && typeof layer.domain === 'string') {
+    for (const w of result.warnings.filter((x) => x.key === 'domain')) {
+      // The fix replaces the whole string: offered for a plain name only, not a part of parent:child.
+      const suggestion = layer.domain.includes(':') ? undefined : w.suggestion;
+      issues.push({ code: DiagnosticCodes.unknownDomain, severity: 'warning', range: domainRange, message: w.message, ...(suggestion ? { suggestion: JSON.stringify(suggestion) } : {}) });
+    }
+  }
   if (!result.ok) {
     for (const issue of result.issues) {
       const top = issue.key.split('.')[0] ?? issue.key;
       if (top === 'domain') {
         const r = where.get('domain');
         if (!r) continue; // the domain came from settings
-        if (typeof layer.domain === 'string' && issue.message.startsWith('Unknown domain')) {
-          const suggestion = didYouMean(layer.domain, ctx.domainNames());
-          issues.push({ code: DiagnosticCodes.unknownDomain, severity: 'error', range: r, message: issue.message, ...(suggestion ? { suggestion: JSON.stringify(suggestion) } : {}) });
-        } else {
-          issues.push({ code: classify(CoreConfigShape.domain, 'domain', 'domain', layer.domain), severity: 'error', range: r, message: `@poet ${issue.message}` });
-        }
+        issues.push({ code: classify(CoreConfigShape.domain, 'domain', 'domain', layer.domain), severity: 'error', range: r, message: `@poet ${issue.message}` });
         continue;
       }
       if (!seen.has(top)) continue; // not from this decorator

@@ -36,7 +36,7 @@ export function computeDiagnostics(pd: ParsedDocument, ctx: ConfigContext, baseL
       const data: DiagnosticData = issue.suggestion ? { suggestion: issue.suggestion } : {};
       out.push({
         range: toLspRange(pd.doc, issue.range),
-        severity: DiagnosticSeverity.Error,
+        severity: issue.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
         source: 'poet',
         code: issue.code,
         message: issue.message,

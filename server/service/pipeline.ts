@@ -51,6 +51,8 @@ interface Target {
   generator: Generator;
   domainPrint: string | null;
   hash: string;
+  /** Accepted but worth saying: a domain name POET does not know (see resolveConfig). */
+  warnings: FieldIssue[];
 }
 
 export interface PipelineOptions {
@@ -148,13 +150,13 @@ export class EnhancePipeline {
     const fn = selectFunction(parsed, input.functionName);
     const key = input.key ?? fn.name;
 
-    const config = this.effectiveConfig(fn, input.config ?? {});
+    const { config, warnings } = this.effectiveConfig(fn, input.config ?? {});
     const generator = this.options.generatorFor(language);
     // A user-defined domain is data the generator reads: its files are part of the hash, so
     // editing .dana/poet/domains/NAME.json regenerates instead of serving stale rules.
     const domainPrint = this.userDomainFingerprint(config.domain);
     const hash = sourceHash({ source: fn.source, config, language, generatorVersion: generator.version + (domainPrint ? `+${domainPrint}` : '') });
-    const t: Target = { fn, key, config, generator, domainPrint, hash };
+    const t: Target = { fn, key, config, generator, domainPrint, hash, warnings };
     if (builtinOrNone(config.domain)) this.targets.set(memoKey, t, memoKey.length);
     return t;
   }
@@ -193,18 +195,18 @@ export class EnhancePipeline {
     const language: Language = input.language ?? (sourceFile ? languageOfPath(sourceFile) : null) ?? 'dana';
 
     const cpythonCompiles = language === 'python' && (await this.parse(input.code, language)).errors.length > 0 && (await cpythonAccepts(input.code)) === true;
-    const { fn, key, config, generator, domainPrint, hash } = await this.target(input, sourceFile, language, cpythonCompiles);
+    const { fn, key, config, generator, domainPrint, hash, warnings } = await this.target(input, sourceFile, language, cpythonCompiles);
     const sameOrigin = (e: CacheEntry) => !sourceFile || !e.metadata.source_file || e.metadata.source_file === sourceFile;
     if (!input.force) {
       const hit = await this.store.readCache(key, hash);
-      if (hit && sameOrigin(hit)) return this.hitResponse(key, hit, language);
+      if (hit && sameOrigin(hit)) return this.hitResponse(key, hit, language, warnings);
     }
 
     return this.store.withFunctionLock(key, async () => {
       // Someone may have generated this exact input while we waited for the lock.
       if (!input.force) {
         const hit = await this.store.readCache(key, hash);
-        if (hit && sameOrigin(hit)) return this.hitResponse(key, hit, language);
+        if (hit && sameOrigin(hit)) return this.hitResponse(key, hit, language, warnings);
       }
       const index = await this.store.readIndex(key);
       if (index && (index.name !== fn.name || (sourceFile && index.source_file && index.source_file !== sourceFile))) {
@@ -278,7 +280,7 @@ export class EnhancePipeline {
         { makeCurrent, cache: entry, runtime: result.runtime },
       );
       this.logger.info({ key, version, reason, source_hash: hash }, 'new version');
-      return this.response(key, entry, { created: true, cached: false, current: makeCurrent });
+      return this.response(key, entry, { created: true, cached: false, current: makeCurrent }, warnings);
     });
   }
 
@@ -311,7 +313,7 @@ export class EnhancePipeline {
   }
 
   /** Function's @poet(...) arguments overlaid by the request's config; 400 naming each bad key. */
-  private effectiveConfig(fn: Parameters<typeof decoratorConfig>[0], requestConfig: Record<string, unknown>): PoetConfig {
+  private effectiveConfig(fn: Parameters<typeof decoratorConfig>[0], requestConfig: Record<string, unknown>): { config: PoetConfig; warnings: FieldIssue[] } {
     const { layer, issues } = decoratorConfig(fn);
     const r = resolveConfig([layer, requestConfig], this.options.configContext);
     const all: FieldIssue[] = [...issues];
@@ -326,7 +328,8 @@ export class EnhancePipeline {
     if (all.length || !r.ok) {
       throw new PoetError('invalid_request', `Invalid POET config: ${all.map((i) => i.message).join(' ')}`, all);
     }
-    return r.config;
+    const warnings = r.warnings.map((w) => ({ field: 'domain' in requestConfig ? `config.${w.key}` : `@poet.${w.key}`, message: w.message, ...(w.suggestion ? { suggestion: w.suggestion } : {}) }));
+    return { config: r.config, warnings };
   }
 
   private async reasonFor(
@@ -371,7 +374,7 @@ export class EnhancePipeline {
    */
   private readonly hits = new WeakMap<CacheEntry, { current?: TranspileResponse; other?: TranspileResponse }>();
 
-  private hitResponse(key: string, entry: CacheEntry, language: Language): TranspileResponse {
+  private hitResponse(key: string, entry: CacheEntry, language: Language, warnings: FieldIssue[]): TranspileResponse {
     // A version imports its runtime files; put them back if someone deleted .dana/poet/runtime.
     const runtime = language === 'python' ? [pythonRuntimeFile()] : danaRuntimeFiles().files;
     if (entry.metadata.generator_metadata?.runtime === `.dana/poet/${runtime[0]!.path}` && !existsSync(resolve(this.store.paths.root, runtime[0]!.path))) {
@@ -381,10 +384,12 @@ export class EnhancePipeline {
     let byFlag = this.hits.get(entry);
     if (!byFlag) this.hits.set(entry, (byFlag = {}));
     const slot = current ? 'current' : 'other';
-    return (byFlag[slot] ??= Object.freeze(this.response(key, entry, { created: false, cached: true, current })));
+    // Rare (an unknown domain), and named after where the request put it: not memoised.
+    if (warnings.length) return Object.freeze(this.response(key, entry, { created: false, cached: true, current }, warnings));
+    return (byFlag[slot] ??= Object.freeze(this.response(key, entry, { created: false, cached: true, current }, warnings)));
   }
 
-  private response(key: string, e: CacheEntry, flags: { created: boolean; cached: boolean; current: boolean }): TranspileResponse {
+  private response(key: string, e: CacheEntry, flags: { created: boolean; cached: boolean; current: boolean }, warnings: FieldIssue[]): TranspileResponse {
     const file = this.store.relative(resolve(this.store.versionDir(key, e.version), e.file_name));
     return {
       function_name: e.function_name,
@@ -396,6 +401,7 @@ export class EnhancePipeline {
       source_file: e.metadata.source_file,
       poet_implementation: { code: e.code, enhanced_code: e.code, train_code: e.train_code, language: e.metadata.language, file },
       metadata: e.metadata,
+      ...(warnings.length ? { warnings } : {}),
     };
   }
 }

@@ -208,6 +208,8 @@ export const TranspileResponseSchema = z.object({
   source_file: z.string().nullable(),
   poet_implementation: PoetImplementationSchema,
   metadata: VersionMetadataSchema,
+  /** What was accepted but deserves attention, e.g. a domain POET does not know (enhanced with the general rules). */
+  warnings: z.array(FieldIssueSchema).optional(),
 });
 export type TranspileResponse = z.infer<typeof TranspileResponseSchema>;
 

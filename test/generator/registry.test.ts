@@ -28,12 +28,15 @@ describe('domain registry', () => {
     assert.deepEqual(learnableParams(null), []);
   });
 
-  it('resolves domain keys through resolveConfig, with did-you-mean for unknown domains and keys', () => {
+  it('resolves domain keys through resolveConfig, with did-you-mean for unknown keys and a warning for unknown domains', () => {
     const ctx = domainConfigContext();
     const ok = resolveConfig([{ domain: 'financial_services', max_rate: 25 }], ctx);
     assert.ok(ok.ok && ok.config.domain_params.max_rate === 25);
     const typo = resolveConfig([{ domain: 'financial_service' }], ctx);
-    assert.ok(!typo.ok && /Did you mean "financial_services"\?/.test(typo.issues[0]!.message));
+    assert.ok(typo.ok && /closest known domain is "financial_services"/.test(typo.warnings[0]!.message));
+    const half = resolveConfig([{ domain: 'computation:nope', max_magnitude: 10 }], ctx);
+    assert.ok(half.ok, 'the known part keeps its keys');
+    assert.deepEqual(half.warnings.map((w) => w.message.slice(0, 23)), ['Unknown domain "nope": ']);
     const badKey = resolveConfig([{ domain: 'financial_services', max_rat: 25 }], ctx);
     assert.ok(!badKey.ok && /Did you mean "max_rate"\?/.test(badKey.issues[0]!.message));
     const badValue = resolveConfig([{ domain: 'building_management', temperature_unit: 'K' }], ctx);

@@ -72,6 +72,7 @@ def f(x: int) -> int:
       const [issue, ...rest] = checkPoetDecorator(poetDecorator(pd.parsed.functions[0]!)!, ctx);
       assert.equal(rest.length, 0);
       assert.equal(issue!.code, DiagnosticCodes.unknownDomain);
+      assert.equal(issue!.severity, 'warning', 'enhanced with the general rules, not refused');
       assert.equal(textAt(pd, issue!.range), '"financal_services"');
       assert.equal(issue!.suggestion, '"financial_services"');
     });

@@ -250,7 +250,8 @@ describe('language server process (dist/server.js over IPC)', function () {
     await client.waitReady();
     const uri = client.open(path.join(ws, 'mine.na'), '@poet(domain="acme_rules", retries=1)\ndef f(x):\n    return x\n');
     const first = await client.diagnosticsFor(uri);
-    assert.deepEqual(first.diagnostics.map((d) => d.code), ['poet.unknown-domain']);
+    assert.deepEqual(first.diagnostics.map((d) => [d.code, d.severity]), [['poet.unknown-domain', 2]]);
+    assert.match(String(first.diagnostics[0]!.message), /To define "acme_rules", write \.dana\/poet\/domains\/acme_rules\.json/);
     mkdirSync(path.join(ws, '.dana/poet/domains'), { recursive: true });
     writeFileSync(path.join(ws, '.dana/poet/domains/acme_rules.json'), JSON.stringify({ description: 'ACME house rules' }));
     // no edit of the document: only the watcher can make the server publish again

@@ -173,6 +173,32 @@ describe('service endpoints', () => {
     assert.equal(dec.body.error.details[0].field, '@poet.retires');
   });
 
+  it('enhances a function whose domain it does not know with the general rules, and says so; its unknown keys stay errors', async () => {
+    const code = '@poet(domain="data_validation", retries=1)\ndef clean(rows: list) -> list:\n    return rows\n';
+    const r = await transpile({ code, language: 'dana', context: { file: 'etl.na' } });
+    assert.equal(r.status, 200, r.text);
+    const res = TranspileResponseSchema.parse(r.body);
+    assert.equal(res.metadata.config.domain, 'data_validation');
+    assert.equal(res.warnings?.length, 1);
+    assert.equal(res.warnings![0]!.field, '@poet.domain');
+    assert.match(res.warnings![0]!.message, /^Unknown domain "data_validation": enhanced with the general rules only .*closest known domain is "[a-z_]+"\. To define "data_validation", write \.dana\/poet\/domains\/data_validation\.json/);
+    // A cache hit says it again.
+    const hit = TranspileResponseSchema.parse((await transpile({ code, language: 'dana', context: { file: 'etl.na' } })).body);
+    assert.equal(hit.cached, true);
+    assert.deepEqual(hit.warnings, res.warnings);
+    // Once the domain is defined, the function gets a version with its rules, and no warning.
+    await mkdir(join(t.ws, '.dana/poet/domains'), { recursive: true });
+    await writeFile(join(t.ws, '.dana/poet/domains/data_validation.json'), JSON.stringify({ inputs: [{ params: ['rows'], non_empty: true }] }));
+    const defined = TranspileResponseSchema.parse((await transpile({ code, language: 'dana', context: { file: 'etl.na' } })).body);
+    assert.equal(defined.version, 'v2');
+    assert.equal(defined.warnings, undefined);
+    assert.match(defined.poet_implementation.code, /non_empty/);
+
+    const badKey = await transpile({ code: code.replace('retries=1', 'strictness=3'), language: 'dana', context: { file: 'other.na' }, key: 'clean2' });
+    expectError(badKey, 400, 'invalid_request');
+    assert.equal(badKey.body.error.details[0].field, '@poet.strictness');
+  });
+
   it('requires function_name when the code defines several functions', async () => {
     const two = pyFunction('alpha') + '\n' + pyFunction('beta');
     const r = await transpile({ code: two, language: 'python' });

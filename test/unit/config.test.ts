@@ -36,10 +36,18 @@ describe('POETConfig resolution', () => {
     assert.deepEqual(r.issues.map((i) => i.key).sort(), ['fallback', 'retries', 'timeout']);
   });
 
-  it('suggests a domain for a misspelt one', () => {
+  it('accepts a domain it does not know, with a warning that names the closest one and how to define it', () => {
     const r = resolveConfig([{ domain: 'financial_service' }], ctx);
-    assert.ok(!r.ok);
-    assert.match(r.issues[0]!.message, /Did you mean "financial_services"/);
+    assert.ok(r.ok);
+    assert.equal(r.config.domain, 'financial_service');
+    assert.equal(r.warnings.length, 1);
+    assert.equal(r.warnings[0]!.suggestion, 'financial_services');
+    assert.match(r.warnings[0]!.message, /^Unknown domain "financial_service": enhanced with the general rules only .* The closest known domain is "financial_services"\. To define "financial_service", write \.dana\/poet\/domains\/financial_service\.json/);
+    // Its keys are still checked: an unknown key stays an error.
+    const bad = resolveConfig([{ domain: 'string_processing', max_len: 3 }], ctx);
+    assert.ok(!bad.ok);
+    assert.deepEqual(bad.issues.map((i) => i.key), ['max_len']);
+    assert.match(bad.warnings[0]!.message, /Unknown domain "string_processing"/);
   });
 
   it('accepts a domain key only under that domain', () => {

@@ -150,15 +150,25 @@ function compose(parts: DomainDefinition[]): DomainDefinition {
 
 /** A domain by name, `parent:child` included; undefined when any part is unknown. */
 export function getDomain(name: string, workspace?: string): DomainDefinition | undefined {
+  const r = resolveDomain(name, workspace);
+  return r.unknown.length ? undefined : r.domain;
+}
+
+/**
+ * What a domain name means when some of it may be undefined: the known parts composed (undefined
+ * when none is known), and the names that are not defined. An undefined name adds no rules; the
+ * function is enhanced with the general ones (and resolveConfig says so in a warning).
+ */
+export function resolveDomain(name: string, workspace?: string): { domain: DomainDefinition | undefined; unknown: string[] } {
   const names = name.split(':').map((s) => s.trim());
-  if (names.some((n) => !n)) return undefined;
   const parts: DomainDefinition[] = [];
+  const unknown: string[] = [];
   for (const n of names) {
-    const d = resolveOne(n, workspace);
-    if (!d) return undefined;
-    parts.push(d);
+    const d = n ? resolveOne(n, workspace) : undefined;
+    if (d) parts.push(d);
+    else unknown.push(n);
   }
-  return compose(parts);
+  return { domain: parts.length ? compose(parts) : undefined, unknown };
 }
 
 /** Every built-in and (valid-looking) user domain name, sorted built-ins first. */
@@ -170,11 +180,11 @@ export function domainNames(workspace?: string): string[] {
 export function domainConfigContext(workspace?: string): ConfigContext {
   return {
     domain(name: string): DomainConfigInfo | undefined {
-      const d = getDomain(name, workspace);
+      const { domain: d, unknown } = resolveDomain(name, workspace);
       if (!d) return undefined;
       const params: Record<string, z.ZodType> = {};
       for (const [k, p] of Object.entries(d.params)) params[k] = p.schema;
-      return { params };
+      return unknown.length ? { params, unknown } : { params };
     },
     domainNames: () => domainNames(workspace),
   };
@@ -183,9 +193,9 @@ export function domainConfigContext(workspace?: string): ConfigContext {
 /** The name the service wires in (server/service/generators.ts). */
 export const configContext = domainConfigContext;
 
-/** Learnable parameters of a domain (for the learning loop); [] for no or unknown domain. */
+/** Learnable parameters of a domain's known parts (for the learning loop); [] for none. */
 export function learnableParams(name: string | null, workspace?: string): DomainDefinition['learnableParams'] {
-  return name ? (getDomain(name, workspace)?.learnableParams ?? []) : [];
+  return name ? (resolveDomain(name, workspace).domain?.learnableParams ?? []) : [];
 }
 
 /** Domain parameter values for a config: the domain's defaults overlaid by the config's domain_params. */
