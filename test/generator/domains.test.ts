@@ -133,6 +133,74 @@ def extract(prompt: str) -> dict:
     assert.match(String(out[3]!.message), /parameter 'gas_flow' = 5|power 1200 above 1000 needs gas_flow of at least 10/);
   });
 
+  it('data_processing checks sizes, names and rates, and the counts and rates a batch step reports', async () => {
+    const text = `def load(path: str, batch_size: int = 500, sample_rate: float = 1.0) -> dict:
+    if path == "bad.csv":
+        return {"rows": -1, "completeness": 1.0}
+    return {"rows": int(batch_size * sample_rate), "completeness": 1.0 if path != "gaps.csv" else 1.5}
+`;
+    const out = await run('data_processing', text, 'load', [
+      'err(e.load, "in.csv", "200", "50%")',
+      'err(e.load, "in.csv", 0)',
+      'err(e.load, "", 10)',
+      'err(e.load, "in.csv", 10, 2)',
+      'err(e.load, "bad.csv", 10)',
+      'err(e.load, "gaps.csv", 10)',
+    ].join('\n'));
+    assert.deepEqual(out[0], { ok: { rows: 100, completeness: 1.0 } });
+    assert.match(String(out[1]!.message), /parameter 'batch_size' = 0: must be at least 1 \(data_processing: sizes and limits/);
+    assert.match(String(out[2]!.message), /parameter 'path' = '': must not be empty/);
+    assert.match(String(out[3]!.message), /parameter 'sample_rate' = 2: must be at most 1/);
+    assert.equal(out[4]!.error, 'EnforceError');
+    assert.match(String(out[4]!.message), /result field 'rows' = -1: must be at least 0/);
+    assert.match(String(out[5]!.message), /result field 'completeness' = 1.5: must be at most 1/);
+  });
+
+  it('retail_ecommerce reads prices and rates from text and keeps quantities, ids and totals sane', async () => {
+    const text = `def checkout(sku: str, unit_price: float, quantity: int, discount_rate: float = 0.0, currency: str = "USD") -> dict:
+    total = unit_price * quantity * (1 - discount_rate)
+    if sku == "REFUND":
+        total = -total
+    return {"sku": sku, "total": round(total, 2), "currency": currency}
+`;
+    const out = await run('retail_ecommerce', text, 'checkout', [
+      'err(e.checkout, "A-1", "$19.99", "3", "10%", "eur")',
+      'err(e.checkout, "A-1", 5, -2)',
+      'err(e.checkout, "", 5, 1)',
+      'err(e.checkout, "A-1", 5, 1, 0, "EURO")',
+      'err(e.checkout, "REFUND", 5, 1)',
+    ].join('\n'));
+    assert.deepEqual(out[0], { ok: { sku: 'A-1', total: 53.97, currency: 'eur' } });
+    assert.match(String(out[1]!.message), /parameter 'quantity' = -2: must be at least 0 \(retail_ecommerce: quantities/);
+    assert.match(String(out[2]!.message), /parameter 'sku' = '': must not be empty/);
+    assert.match(String(out[3]!.message), /parameter 'currency' = 'EURO': must match/);
+    assert.equal(out[4]!.error, 'EnforceError');
+    assert.match(String(out[4]!.message), /result field 'total' = -5.0: must be at least 0/);
+  });
+
+  it('security checks addresses, ports and user names, lets hostile payloads through, and wants boolean decisions', async () => {
+    const text = `def is_allowed(username: str, client_ip: str, payload: str = "", port: int = 443):
+    if username == "legacy":
+        return "yes"
+    return "<script" not in payload and port == 443
+`;
+    const out = await run('security', text, 'is_allowed', [
+      'err(e.is_allowed, "ada", " 10.0.0.7 ", "<script>alert(1)</script>\\x00")',
+      'err(e.is_allowed, "ada", "::1")',
+      'err(e.is_allowed, "ada", "300.1.1.1")',
+      'err(e.is_allowed, "ada\\nadmin", "10.0.0.7")',
+      'err(e.is_allowed, "ada", "10.0.0.7", "", 70000)',
+      'err(e.is_allowed, "legacy", "10.0.0.7")',
+    ].join('\n'));
+    assert.deepEqual(out[0], { ok: false }, 'a detector sees the hostile payload as it came');
+    assert.deepEqual(out[1], { ok: true });
+    assert.match(String(out[2]!.message), /parameter 'client_ip' = '300.1.1.1': must match/);
+    assert.match(String(out[3]!.message), /parameter 'username' = 'ada\\nadmin': must match .*\(security: user names and roles are non-empty, on one line/);
+    assert.match(String(out[4]!.message), /parameter 'port' = 70000: must be at most 65535/);
+    assert.equal(out[5]!.error, 'EnforceError');
+    assert.match(String(out[5]!.message), /expected boolean/);
+  });
+
   it('composes parent:child domains (both rule sets apply)', async () => {
     const text = `def per_unit(loan_amount: float, units: float) -> float:
     return loan_amount / units

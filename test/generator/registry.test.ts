@@ -18,8 +18,11 @@ describe('generator registry', () => {
 });
 
 describe('domain registry', () => {
-  it('lists the seven built-ins, each with rules and learnable parameters', () => {
-    assert.deepEqual(domainNames().slice(0, 7), ['computation', 'financial_services', 'building_management', 'llm_optimization', 'ml_monitoring', 'healthcare', 'semiconductor']);
+  it('lists the ten built-ins, each with rules and learnable parameters', () => {
+    assert.deepEqual(domainNames().slice(0, 10), [
+      'computation', 'financial_services', 'building_management', 'llm_optimization', 'ml_monitoring', 'healthcare', 'semiconductor',
+      'data_processing', 'retail_ecommerce', 'security',
+    ]);
     for (const d of BUILTIN_DOMAINS) {
       assert.ok(d.learnableParams.length > 0, d.name);
       for (const l of d.learnableParams) assert.ok(l.min <= l.default && l.default <= l.max, `${d.name}.${l.key}`);

@@ -11,10 +11,13 @@ import type { LiteralValue } from '../../../shared/source/model';
 import { DomainFileSchema, tagRules, type RuleSet } from '../rules/schema';
 import { building_management } from './building_management';
 import { computation } from './computation';
+import { data_processing } from './data_processing';
 import { financial_services } from './financial_services';
 import { healthcare } from './healthcare';
 import { llm_optimization } from './llm_optimization';
 import { ml_monitoring } from './ml_monitoring';
+import { retail_ecommerce } from './retail_ecommerce';
+import { security } from './security';
 import { semiconductor } from './semiconductor';
 import type { DomainDefinition, DomainParam } from './types';
 
@@ -28,6 +31,10 @@ export const BUILTIN_DOMAINS: readonly DomainDefinition[] = [
   ml_monitoring,
   healthcare,
   semiconductor,
+  // The domains Dana's own POET framework defines, with rules that carry their meaning.
+  data_processing,
+  retail_ecommerce,
+  security,
 ];
 const BUILTIN = new Map(BUILTIN_DOMAINS.map((d) => [d.name, d]));
 
