@@ -12,6 +12,7 @@ import { CursorContext, languageOf } from './editor/functions';
 import { StoreDocuments, STORE_SCHEME } from './editor/storeDocuments';
 import { coreCommands, type CoreState } from './commands/core';
 import { lazyTable, registerCommands, type CommandTable } from './commands/table';
+import { runCommands } from './commands/run';
 import { createApi, type PoetApi } from './api';
 import { readSettings, restartNeeded } from './config/settings';
 import { Commands, ContextKeys, Settings, Views } from '../shared/ids';
@@ -24,6 +25,7 @@ let backendRef: Backend | undefined;
 function extraCommands(services: PoetServices): CommandTable {
   return {
     ...lazyTable([Commands.giveFeedback, Commands.trainNow, Commands.showMetrics], () => lazy().learning.learningCommands(services)),
+    ...runCommands(services),
   };
 }
 

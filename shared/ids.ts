@@ -21,6 +21,7 @@ export const Commands = {
   copyServiceUrl: 'poet.copyServiceUrlAndToken',
   setRemoteApiKey: 'poet.setRemoteServiceApiKey',
   refresh: 'poet.refresh',
+  runFile: 'poet.runFileWithEnhancements',
   // Registered by the learning part (extension/learning/commands.ts); hidden until it does.
   giveFeedback: 'poet.giveFeedback',
   trainNow: 'poet.trainNow',
@@ -73,6 +74,7 @@ export const Settings = {
   llmProvider: 'llm.provider',
   llmModel: 'llm.model',
   llmEndpoint: 'llm.endpoint',
+  danaPath: 'dana.path',
 } as const;
 
 /** Settings whose change only takes effect after the backend restarts. */

@@ -19,6 +19,8 @@ export interface PoetSettings {
   codeLens: CodeLensMode;
   autoTrain: boolean;
   llm: { provider: string; model: string; endpoint: string };
+  /** The Dana interpreter Run File with Enhancements starts; '' = $POET_DANA, else `dana` on PATH. */
+  danaPath: string;
 }
 
 export interface SettingsResult {
@@ -113,6 +115,7 @@ export function readSettings(get: SettingGetter): SettingsResult {
       codeLens,
       autoTrain,
       llm: { provider: str(Settings.llmProvider), model: str(Settings.llmModel), endpoint: str(Settings.llmEndpoint) },
+      danaPath: str(Settings.danaPath),
     },
     issues,
   };

@@ -17,12 +17,13 @@ describe('extension settings mapping', () => {
       codeLens: 'decorated',
       autoTrain: false,
       llm: { provider: '', model: '', endpoint: '' },
+      danaPath: '',
     });
   });
 
   it('reads set values and trims the URL', () => {
     const { settings, issues } = readSettings(
-      from({ 'service.port': 8123, 'service.url': 'https://poet.example.com/api/', defaultDomain: 'financial_services', retries: 5, timeout: 2.5, codeLens: 'all', autoTrain: true }),
+      from({ 'service.port': 8123, 'service.url': 'https://poet.example.com/api/', defaultDomain: 'financial_services', retries: 5, timeout: 2.5, codeLens: 'all', autoTrain: true, 'dana.path': ' /opt/dana/bin/dana ' }),
     );
     assert.deepEqual(issues, []);
     assert.equal(settings.servicePort, 8123);
@@ -31,6 +32,7 @@ describe('extension settings mapping', () => {
     assert.equal(settings.timeout, 2.5);
     assert.equal(settings.codeLens, 'all');
     assert.equal(settings.autoTrain, true);
+    assert.equal(settings.danaPath, '/opt/dana/bin/dana');
   });
 
   it('validates retries and timeout with the shared POETConfig rules and names the setting', () => {

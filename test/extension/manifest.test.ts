@@ -49,6 +49,15 @@ describe('extension manifest', () => {
     for (const e of allMenuEntries().filter((x) => x.command === Commands.giveFeedback)) assert.match(e.when!, /poet:feedbackAvailable/);
   });
 
+  it('offers Run File with Enhancements for .na files in the editor title, editor and explorer menus, with its task type', () => {
+    for (const menu of ['editor/title/run', 'editor/context', 'explorer/context']) {
+      const entry = (c.menus[menu] as MenuEntry[]).find((e) => e.command === Commands.runFile);
+      assert.match(entry?.when ?? '', /resourceExtname == \.na/, menu);
+    }
+    assert.deepEqual((c.taskDefinitions as Array<{ type: string }>).map((t) => t.type), ['poet-run']);
+    assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(`poet.${Settings.danaPath}`), 'an interpreter path from an untrusted workspace is ignored');
+  });
+
   it('offers Enhance Function in the editor context menu of .na and .py files inside a function', () => {
     const entry = (c.menus['editor/context'] as MenuEntry[]).find((e) => e.command === Commands.enhanceFunction)!;
     assert.match(entry.when!, /poet:cursorInFunction/);
