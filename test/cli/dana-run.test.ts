@@ -128,12 +128,14 @@ describe('poet build and poet run (Dana programs)', function () {
     assert.match(stale.stderr, /app\/lib\/rates\.na:9: spread runs as its original: it changed since its current version v1 was generated/);
     assert.doesNotMatch(readFileSync(join(ws, '.dana/poet/build/app/lib/rates.na'), 'utf8'), /def __poet_original_spread/);
 
+    write(ws, 'app/lib/fmt.na', FMT.replace('@poet(retries=1)', '@poet(domain="formatting", retries=1)'));
     const r = await poet(['build', 'app/main.na', '--enhance'], ws, env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /enhanced spread v2/);
     assert.match(r.stderr, /enhanced money v1/);
     assert.match(r.stderr, /enhanced price v1/);
-    assert.doesNotMatch(r.stderr, /warning/);
+    // The only warning: what the service said about the domain it does not know.
+    assert.deepEqual(r.stderr.split('\n').filter((l) => /warning/.test(l)).map((l) => l.replace(/: enhanced with.*/, '')), ['poet build: warning: app/lib/fmt.na:2: money: Unknown domain "formatting"']);
     assert.match(readFileSync(join(ws, '.dana/poet/build/app/lib/rates.na'), 'utf8'), /def __poet_original_spread\(currency: str\) -> float:\n {4}return 0\.02/);
   });
 

@@ -68,8 +68,10 @@ export async function chooseVersions(modules: DanaModule[], opts: ChooseOptions)
       }
       if (!pick && opts.pipeline) {
         try {
-          pick = await enhanceNow(opts.pipeline, mod, fn);
+          const made = await enhanceNow(opts.pipeline, mod, fn);
+          pick = made.version;
           out.created.push(`${fn.name} ${pick.version}`);
+          for (const w of made.warnings) out.warnings.push(`${where(fn)}: ${fn.name}: ${w}`);
         } catch (e) {
           out.warnings.push(`${where(fn)}: ${fn.name} runs as its original: enhancing it failed: ${(e as Error).message}`);
           continue;
@@ -97,7 +99,7 @@ export async function chooseVersions(modules: DanaModule[], opts: ChooseOptions)
 }
 
 /** --enhance: a new version from the function's current text; a name another file already uses gets the key the service suggests. */
-async function enhanceNow(pipeline: EnhancePipeline, mod: DanaModule, fn: FunctionModel): Promise<ChosenVersion> {
+async function enhanceNow(pipeline: EnhancePipeline, mod: DanaModule, fn: FunctionModel): Promise<{ version: ChosenVersion; warnings: string[] }> {
   const request = { code: mod.text, language: 'dana' as const, functionName: fn.name, contextFile: mod.rel };
   let res;
   try {
@@ -107,5 +109,5 @@ async function enhanceNow(pipeline: EnhancePipeline, mod: DanaModule, fn: Functi
     if (!suggested) throw e;
     res = await pipeline.enhance({ ...request, key: suggested });
   }
-  return { name: fn.name, key: res.key, version: res.version, code: res.poet_implementation.code };
+  return { version: { name: fn.name, key: res.key, version: res.version, code: res.poet_implementation.code }, warnings: (res.warnings ?? []).map((w) => w.message) };
 }
