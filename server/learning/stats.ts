@@ -102,3 +102,88 @@ export function formatPercent(p: number): string {
   return `${v >= 99 || v <= 1 ? Math.round(v * 10) / 10 : Math.round(v)}%`;
 }
 
+
+/**
+ * Values with weights (records stand for 1/rate calls when the reporter samples), ascending, with
+ * the quantile and CDF of the calls they stand for. With all weights 1 it gives exactly what
+ * quantileSorted and cdf give on the plain values.
+ */
+export class WeightedSample {
+  private constructor(
+    readonly values: readonly number[],
+    private readonly cumulative: readonly number[],
+    private readonly unit: boolean,
+  ) {}
+
+  static of(pairs: Array<[value: number, weight: number]>): WeightedSample {
+    pairs.sort((a, b) => a[0] - b[0]);
+    const cumulative: number[] = [];
+    let sum = 0;
+    let unit = true;
+    for (const [, w] of pairs) {
+      sum += w;
+      cumulative.push(sum);
+      if (w !== 1) unit = false;
+    }
+    return new WeightedSample(
+      pairs.map(([v]) => v),
+      cumulative,
+      unit,
+    );
+  }
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  get total(): number {
+    return this.cumulative[this.cumulative.length - 1] ?? 0;
+  }
+
+  /** Type 7 over the calls: a weight counts as that many equal values. */
+  quantile(q: number): number | null {
+    if (this.unit || !this.values.length) return quantileSorted(this.values, q);
+    const pos = (this.total - 1) * Math.min(1, Math.max(0, q));
+    const lo = Math.max(0, Math.floor(pos));
+    const a = this.at(lo);
+    const b = this.at(lo + 1);
+    return a + (b - a) * (pos - lo);
+  }
+
+  /** Share of the weight on values ≤ x (with cdf's tolerance for float noise). */
+  cdf(x: number): number {
+    if (this.unit) return cdf(this.values, x);
+    x = x * (1 + 1e-9);
+    let lo = 0;
+    let hi = this.values.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.values[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.total ? (lo ? this.cumulative[lo - 1]! : 0) / this.total : 0;
+  }
+
+  /** The value at rank `rank` (0-based) among the calls. */
+  private at(rank: number): number {
+    let lo = 0;
+    let hi = this.cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.cumulative[mid]! > rank) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.values[lo]!;
+  }
+}
+
+/** Kish's effective sample size of weights: n for equal weights, less when a few weigh much. */
+export function effectiveSize(weights: Iterable<number>): number {
+  let s = 0;
+  let s2 = 0;
+  for (const w of weights) {
+    s += w;
+    s2 += w * w;
+  }
+  return s2 > 0 ? (s * s) / s2 : 0;
+}

@@ -11,7 +11,7 @@
 // that is fastest at the target success rate.
 import type { Change, Evidence, ExecutionRecord, FeedbackRecord, LearningSettings } from '../../shared/contract/learning';
 import type { Backoff } from '../../shared/config';
-import { attemptsForTarget, cdf, formatPercent, formatSeconds, mean, quantileSorted, roundNice, roundUpNice, seededRandom, wilsonUpper } from './stats';
+import { attemptsForTarget, effectiveSize, formatPercent, formatSeconds, mean, quantileSorted, roundNice, roundUpNice, seededRandom, WeightedSample, wilsonUpper } from './stats';
 
 /** The part of a version's config Train reads and may change. */
 export interface TrainableConfig {
@@ -99,21 +99,27 @@ interface PoolAttempt {
   /** Seconds; null when the record did not say (multi-attempt call without attempt_log). */
   d: number | null;
   outcome: 'ok' | 'error' | 'timeout';
+  /** Calls its record stands for (the record's weight; 1 unless the reporter sampled). */
+  w: number;
 }
 
 function isTimeoutError(type: string, phase: string): boolean {
   return phase === 'timeout' || /timeout|timedout/i.test(type);
 }
 
-/** Everything Train derives from the records before deciding. */
+/**
+ * Everything Train derives from the records before deciding. Counts are of the calls the
+ * records stand for (Σ weight); `records` counts the records themselves.
+ */
 export interface Observations {
+  records: number;
   calls: number;
   successes: number;
   permanentFailures: number;
   permanentTypes: Record<string, number>;
   pool: PoolAttempt[];
-  /** Durations (s) of successful attempts, ascending. */
-  okDurations: number[];
+  /** Durations (s) of successful attempts. */
+  okDurations: WeightedSample;
   timeouts: number;
   attempts: number;
   /** Consecutive-attempt transitions inside calls: fail→fail and fail→ok counts. */
@@ -139,32 +145,38 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
     NON_RETRIED_PHASES.has(phase) || (PERMANENT_TYPES.has(type) && !recovered.has(type));
 
   const o: Observations = {
-    calls: records.length, successes: 0, permanentFailures: 0, permanentTypes: {}, pool: [], okDurations: [],
+    records: 0, calls: 0, successes: 0, permanentFailures: 0, permanentTypes: {}, pool: [], okDurations: WeightedSample.of([]),
     timeouts: 0, attempts: 0, firstFailures: 0, failFail: 0, failOk: 0, timeoutRecovered: 0, timeoutExhausted: 0, sizeVsDuration: [], window: { from: null, to: null },
   };
+  const ok: Array<[number, number]> = [];
   for (const r of records) {
+    const w = r.result.weight ?? 1;
+    // A record sent only because its id was asked for: the sampled ones already stand for it.
+    if (!(w > 0)) continue;
+    o.records++;
+    o.calls += w;
     const started = r.context.started_at;
     if (!o.window.from || started < o.window.from) o.window.from = started;
     if (!o.window.to || started > o.window.to) o.window.to = started;
     const res = r.result;
-    o.attempts += res.attempts;
-    if (res.status === 'success') o.successes++;
+    o.attempts += w * res.attempts;
+    if (res.status === 'success') o.successes += w;
     const err = res.error;
     if (err && permanent(err.type, err.phase)) {
-      o.permanentFailures++;
-      o.permanentTypes[err.type] = (o.permanentTypes[err.type] ?? 0) + 1;
+      o.permanentFailures += w;
+      o.permanentTypes[err.type] = (o.permanentTypes[err.type] ?? 0) + w;
       continue; // retries and timeouts do not change these calls
     }
     let attempts: PoolAttempt[];
     if (res.attempt_log?.length) {
-      attempts = res.attempt_log.map((a) => ({ d: a.duration_ms / 1000, outcome: a.outcome }));
+      attempts = res.attempt_log.map((a) => ({ d: a.duration_ms / 1000, outcome: a.outcome, w }));
     } else if (res.attempts === 1) {
       const outcome = res.status === 'success' ? 'ok' : err && isTimeoutError(err.type, err.phase) ? 'timeout' : 'error';
-      attempts = [{ d: res.duration_ms / 1000, outcome }];
+      attempts = [{ d: res.duration_ms / 1000, outcome, w }];
     } else {
       // Only the count is known: attempts−1 failures, then the final outcome.
       const last: PoolAttempt['outcome'] = res.status === 'success' ? 'ok' : err && isTimeoutError(err.type, err.phase) ? 'timeout' : 'error';
-      attempts = [...Array.from({ length: res.attempts - 1 }, () => ({ d: null, outcome: 'error' as const })), { d: null, outcome: last }];
+      attempts = [...Array.from({ length: res.attempts - 1 }, () => ({ d: null, outcome: 'error' as const, w })), { d: null, outcome: last, w }];
     }
     const first = attempts[0];
     if (first && first.d !== null && !r.context.inputs_truncation.truncated) {
@@ -173,25 +185,25 @@ export function observe(records: ExecutionRecord[], currentTimeout: number): Obs
     if (res.attempt_log?.length) {
       const firstTimeout = attempts.findIndex((a) => a.outcome === 'timeout' || (a.d !== null && a.d >= currentTimeout * 0.98 && a.outcome !== 'ok'));
       if (firstTimeout >= 0) {
-        if (attempts.slice(firstTimeout + 1).some((a) => a.outcome === 'ok')) o.timeoutRecovered++;
-        else if (res.status !== 'success') o.timeoutExhausted++;
+        if (attempts.slice(firstTimeout + 1).some((a) => a.outcome === 'ok')) o.timeoutRecovered += w;
+        else if (res.status !== 'success') o.timeoutExhausted += w;
       }
     }
     for (let i = 0; i < attempts.length; i++) {
       const a = attempts[i]!;
       // An attempt that ran to the current timeout timed out, whatever the record called it.
       if (a.outcome !== 'ok' && a.d !== null && a.d >= currentTimeout * 0.98) a.outcome = 'timeout';
-      if (a.outcome === 'timeout') o.timeouts++;
-      if (a.outcome === 'ok' && a.d !== null) o.okDurations.push(a.d);
+      if (a.outcome === 'timeout') o.timeouts += w;
+      if (a.outcome === 'ok' && a.d !== null) ok.push([a.d, w]);
       o.pool.push(a);
-      if (i === 0 && a.outcome !== 'ok') o.firstFailures++;
+      if (i === 0 && a.outcome !== 'ok') o.firstFailures += w;
       if (i > 0 && attempts[i - 1]!.outcome !== 'ok') {
-        if (a.outcome === 'ok') o.failOk++;
-        else o.failFail++;
+        if (a.outcome === 'ok') o.failOk += w;
+        else o.failFail += w;
       }
     }
   }
-  o.okDurations.sort((a, b) => a - b);
+  o.okDurations = WeightedSample.of(ok);
   return o;
 }
 
@@ -211,16 +223,33 @@ export function backoffDelay(b: Backoff, k: number): number {
  * durations. Returns the estimated success rate and p95 call latency (s).
  */
 export function replay(pool: PoolAttempt[], policy: Policy, calls = 4000, seed = 7): { success: number; p95: number; p50: number } {
-  const known = pool.filter((a) => a.d !== null) as Array<{ d: number; outcome: PoolAttempt['outcome'] }>;
+  const known = pool.filter((a) => a.d !== null) as Array<{ d: number; outcome: PoolAttempt['outcome']; w: number }>;
   if (!known.length) return { success: 0, p95: Number.NaN, p50: Number.NaN };
   const rnd = seededRandom(seed);
+  // Draw attempts in proportion to the calls they stand for (uniformly when unweighted).
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (const a of known) cumulative.push((sum += a.w));
+  const unit = sum === known.length && known.every((a) => a.w === 1);
+  const draw = () => {
+    if (unit) return known[Math.floor(rnd() * known.length)]!;
+    const x = rnd() * sum;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return known[lo]!;
+  };
   const times: number[] = [];
   let ok = 0;
   for (let c = 0; c < calls; c++) {
     let t = 0;
     let done = false;
     for (let k = 0; k <= policy.retries && !done; k++) {
-      const a = known[Math.floor(rnd() * known.length)]!;
+      const a = draw();
       if (a.outcome === 'ok' && a.d <= policy.timeout * (1 + 1e-9)) {
         t += a.d;
         done = true;
@@ -243,7 +272,7 @@ function learnBackoff(o: Observations, current: Backoff): { backoff: Backoff; re
   // Compare a retry's failure rate with a first attempt's: equal means independent failures.
   const calls = o.calls - o.permanentFailures;
   const failRate = calls > 0 ? o.firstFailures / calls : 0;
-  const p50ok = quantileSorted(o.okDurations, 0.5);
+  const p50ok = o.okDurations.quantile(0.5);
   if (transitions >= 10) {
     const afterFail = o.failFail / transitions;
     if (afterFail > failRate + 0.15 && afterFail > failRate * 1.5) {
@@ -252,7 +281,7 @@ function learnBackoff(o: Observations, current: Backoff): { backoff: Backoff; re
       const next = { ...current, initial_s: initial, multiplier: Math.max(current.multiplier, 2), jitter: Math.max(current.jitter, 0.2) };
       return {
         backoff: next,
-        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of first attempts (${transitions} retries): failures come in bursts, so wait longer before retrying`,
+        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of first attempts (${Math.round(transitions)} retries): failures come in bursts, so wait longer before retrying`,
       };
     }
     if (p50ok !== null) {
@@ -261,7 +290,7 @@ function learnBackoff(o: Observations, current: Backoff): { backoff: Backoff; re
       if (current.multiplier === 1 && current.initial_s <= initial * 2) return { backoff: current, reason: null };
       return {
         backoff: { ...current, initial_s: initial, multiplier: 1, jitter: Math.max(current.jitter, 0.2) },
-        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of first attempts (${transitions} retries): failures are independent, so a short constant wait (¼ of the median attempt, ${fmtS(p50ok)}) is enough`,
+        reason: `a retry after a failure failed ${formatPercent(afterFail)} of the time vs ${formatPercent(failRate)} of first attempts (${Math.round(transitions)} retries): failures are independent, so a short constant wait (¼ of the median attempt, ${fmtS(p50ok)}) is enough`,
       };
     }
   }
@@ -323,24 +352,34 @@ export function train(input: TrainInput): TrainProposal {
   const o = observe(input.records, config.timeout);
   const evidence: Evidence = {
     version: input.version,
-    executions: o.calls,
-    successes: o.successes,
-    failures: o.calls - o.successes,
-    attempts: o.attempts,
-    timeouts: o.timeouts,
+    executions: Math.round(o.calls),
+    successes: Math.round(o.successes),
+    failures: Math.round(o.calls) - Math.round(o.successes),
+    attempts: Math.round(o.attempts),
+    timeouts: Math.round(o.timeouts),
     feedback: input.feedback.length,
     window: o.window,
   };
   const base = { evidence, candidates: [] as TimeoutCandidate[], config: structuredClone(config), learnedRules: null };
-  if (o.calls < settings.min_executions) {
-    return { ...base, status: 'not_enough_data', message: notEnoughDataMessage(o.calls, settings.min_executions), changes: [] };
+  // Enough records observed, whatever they stand for: sampling does not add evidence.
+  if (o.records < settings.min_executions) {
+    return { ...base, status: 'not_enough_data', message: notEnoughDataMessage(o.records, settings.min_executions), changes: [] };
   }
 
   const changes: Change[] = [];
   const next: TrainableConfig = structuredClone(config);
   const target = settings.target_success;
+  // Attempts observed (for messages), the calls they stand for, and their effective sample size
+  // (for confidence bounds: a sampled record is one observation, however many calls it stands for).
   const n = o.pool.length;
-  const okShare = n ? o.pool.filter((a) => a.outcome === 'ok').length / n : 0;
+  let poolWeight = 0;
+  let okWeight = 0;
+  for (const a of o.pool) {
+    poolWeight += a.w;
+    if (a.outcome === 'ok') okWeight += a.w;
+  }
+  const nEff = effectiveSize(o.pool.map((a) => a.w));
+  const okShare = poolWeight ? okWeight / poolWeight : 0;
   const tMin = Math.max(settings.timeout_min_s, input.bounds?.timeout?.min ?? 0);
   const tMax = Math.min(settings.timeout_max_s, input.bounds?.timeout?.max ?? Number.POSITIVE_INFINITY);
   const clampT = (t: number) => Math.min(tMax, Math.max(tMin, t));
@@ -354,19 +393,19 @@ export function train(input: TrainInput): TrainProposal {
   // (we only know they took ≥ the current timeout), so quantiles are taken over all attempts
   // with timeouts as +∞, and only candidates below the current timeout are read from them.
   const S = o.okDurations;
-  const p99 = quantileSorted(S, 0.99);
+  const p99 = S.quantile(0.99);
   const T0 = config.timeout;
   const censored = o.timeouts > 0;
-  const all = o.pool.filter((a) => a.d !== null).map((a) => (a.outcome === 'timeout' ? Number.POSITIVE_INFINITY : (a.d as number))).sort((a, b) => a - b);
-  const timeoutShare = n ? o.timeouts / n : 0;
+  const all = WeightedSample.of(o.pool.filter((a) => a.d !== null).map((a): [number, number] => [a.outcome === 'timeout' ? Number.POSITIVE_INFINITY : (a.d as number), a.w]));
+  const timeoutShare = poolWeight ? o.timeouts / poolWeight : 0;
   let chosen: TimeoutCandidate | null = null;
   const candidates: TimeoutCandidate[] = [];
   let timeoutReason = '';
   let inputNote = '';
   const evaluate = (label: string, t: number, fixedRetries?: number): TimeoutCandidate => {
     // Per-attempt failure at this timeout: not ok, or ok but slower than the timeout.
-    const fail = 1 - okShare * cdf(S, t);
-    const qU = wilsonUpper(fail * n, n);
+    const fail = 1 - okShare * S.cdf(t);
+    const qU = wilsonUpper(fail * nEff, nEff);
     const need = attemptsForTarget(qU, target);
     const retries = fixedRetries ?? Math.max(rMin, Math.min(rMax, Number.isFinite(need) ? need - 1 : rMax));
     const sim = replay(o.pool, { timeout: t, retries, backoff: bo.backoff });
@@ -379,12 +418,12 @@ export function train(input: TrainInput): TrainProposal {
     // timeout mean it cuts real work: raise it instead.
     const timeoutEvidence = o.timeoutRecovered + o.timeoutExhausted;
     const persistent = timeoutEvidence < 5 || o.timeoutExhausted / timeoutEvidence > 0.5;
-    const tight = timeoutShare > 0.05 && persistent && (quantileSorted(S, 0.95) ?? 0) > 0.7 * T0;
+    const tight = timeoutShare > 0.05 && persistent && (S.quantile(0.95) ?? 0) > 0.7 * T0;
     const incumbent = evaluate('current', T0, config.retries);
     if (tight) {
       candidates.push(evaluate('current × 2', clampT(T0 * 2)));
       chosen = candidates[0]!;
-      timeoutReason = `${formatPercent(timeoutShare)} of ${n} attempts timed out${timeoutEvidence ? ` (a retry recovered ${o.timeoutRecovered} of ${timeoutEvidence})` : ''} and successful ones reached ${fmtS(quantileSorted(S, 0.95)!)} (p95): the timeout cuts real work`;
+      timeoutReason = `${formatPercent(timeoutShare)} of ${n} attempts timed out${timeoutEvidence ? ` (a retry recovered ${Math.round(o.timeoutRecovered)} of ${Math.round(timeoutEvidence)})` : ''} and successful ones reached ${fmtS(S.quantile(0.95)!)} (p95): the timeout cuts real work`;
     } else {
       // The conservative reference: p99 × margin when nothing was cut, else the current timeout.
       const reference = censored ? evaluate('current timeout', clampT(T0)) : evaluate(`p99 × ${settings.timeout_margin}`, clampT(roundUpNice(p99 * settings.timeout_margin)));
@@ -395,7 +434,7 @@ export function train(input: TrainInput): TrainProposal {
       const inputDependent = dep !== null && dep.share >= 0.5;
       if (inputDependent) inputNote = `; ${formatPercent(dep.share)} of the ${dep.slow} slowest calls had inputs bigger than 90% of the others, so slow attempts are not cut and retried`;
       for (const q of inputDependent ? [] : [0.8, 0.85, 0.9, 0.95]) {
-        const t = quantileSorted(all, q);
+        const t = all.quantile(q);
         if (t === null || !Number.isFinite(t) || t >= T0 * 0.98) continue;
         candidates.push(evaluate(`p${Math.round(q * 100)}`, clampT(roundUpNice(t))));
       }
@@ -407,13 +446,13 @@ export function train(input: TrainInput): TrainProposal {
       // Move only when it clearly pays (≥ 10% lower p95); otherwise keep the reference.
       chosen = fastest && (!base.reaches_target || fastest.est_p95_s < 0.9 * base.est_p95_s) ? fastest : base;
       if (!viable.length) chosen = [...candidates].sort((a, b) => b.est_success - a.est_success)[0]!;
-      const timedOut = o.timeouts ? `${o.timeouts} of ${n} attempts timed out${timeoutEvidence ? ` and a retry recovered ${o.timeoutRecovered} of ${timeoutEvidence}` : ''}` : 'no attempt timed out';
+      const timedOut = o.timeouts ? `${Math.round(o.timeouts)} of ${Math.round(poolWeight)} attempts timed out${timeoutEvidence ? ` and a retry recovered ${Math.round(o.timeoutRecovered)} of ${Math.round(timeoutEvidence)}` : ''}` : 'no attempt timed out';
       if (chosen === reference && !censored) {
         timeoutReason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}${inputNote}`;
       } else if (chosen !== incumbent && chosen !== reference) {
         timeoutReason =
-          `${chosen.label} of ${all.length} attempts was ${fmtS(chosen.timeout_s)} (${censored ? `${o.timeouts} timed out at ${fmtS(T0)}` : `p99 of successful ones ${fmtS(p99)}`}); ${timedOut}. ` +
-          `Cutting the slowest ${formatPercent(1 - cdf(all, chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
+          `${chosen.label} of ${all.length} attempts was ${fmtS(chosen.timeout_s)} (${censored ? `${Math.round(o.timeouts)} timed out at ${fmtS(T0)}` : `p99 of successful ones ${fmtS(p99)}`}); ${timedOut}. ` +
+          `Cutting the slowest ${formatPercent(1 - all.cdf(chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
           `${fmtS(chosen.est_p95_s)} vs ${fmtS(base.est_p95_s)} at ${base.label === 'current' ? `the current ${fmtS(base.timeout_s)}` : `${base.label} (${fmtS(base.timeout_s)})`}`;
       } else if (chosen === incumbent) {
         timeoutReason = `${timedOut}; the current timeout and retries already give the target${inputNote}`;
@@ -437,7 +476,7 @@ export function train(input: TrainInput): TrainProposal {
       changes.push({
         param: 'retries', from: config.retries, to: chosen.retries,
         reason: `retries ${config.retries} → ${chosen.retries}: ${failPct} of ${n} attempts failed transiently or would time out${tail} ` +
-          `(≤ ${formatPercent(wilsonUpper(chosen.failure_rate * n, n))} at 95% confidence); ${chosen.retries + 1} attempts give ` +
+          `(≤ ${formatPercent(wilsonUpper(chosen.failure_rate * nEff, nEff))} at 95% confidence); ${chosen.retries + 1} attempts give ` +
           `${formatPercent(chosen.est_success)} success vs the ${formatPercent(target)} target${capped}`,
       });
     }
@@ -484,11 +523,11 @@ export function train(input: TrainInput): TrainProposal {
   if (config.domain_params !== undefined || Object.keys(domainParams).length) next.domain_params = domainParams;
 
   const permanent = o.permanentFailures
-    ? ` ${o.permanentFailures} of ${o.calls} calls failed with errors retrying cannot fix (${Object.entries(o.permanentTypes).map(([t, c]) => `${t} ×${c}`).join(', ')}).`
+    ? ` ${Math.round(o.permanentFailures)} of ${Math.round(o.calls)} calls failed with errors retrying cannot fix (${Object.entries(o.permanentTypes).map(([t, c]) => `${t} ×${Math.round(c)}`).join(', ')}).`
     : '';
   const meanScore = mean(input.feedback.map((f) => f.analysis.score).filter((s): s is number => s !== null));
   const fb = input.feedback.length ? ` Feedback: ${input.feedback.length} records, mean score ${roundNice(meanScore ?? 0)}.` : '';
-  const summary = `${o.calls} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${o.attempts} attempts, ${o.timeouts} timeouts).`;
+  const summary = `${Math.round(o.calls)} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${Math.round(o.attempts)} attempts, ${Math.round(o.timeouts)} timeouts).`;
   const note = inputNote ? ` Timeout: ${inputNote.slice(2)}.` : '';
   // Learned rules count as a change only when they differ from the ones in force.
   if (learnedRules && ruleKey(learnedRules) !== ruleKey(input.currentRules)) changes.push(...proposals);

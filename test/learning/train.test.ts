@@ -37,6 +37,22 @@ describe('learning: Train on synthetic executions', () => {
     assert.equal(r.evidence.failures, 300);
   });
 
+  it('weighs sampled records by the calls they stand for: a quarter of the successes, weight 4, learn what all of them do', () => {
+    const spec = (i: number) => ({ ok: i % 10 >= 3, duration_s: 0.1 + (i % 7) * 0.01 });
+    const all = records(1000, spec);
+    const full = train({ version: 'v1', config: cfg(), records: all, feedback: [], settings: settings() });
+    let k = 0;
+    const sampled = all.filter((r) => r.result.status === 'error' || k++ % 4 === 0).map((r) => (r.result.status === 'success' ? { ...r, result: { ...r.result, weight: 4 } } : r));
+    // A call sent only because its id was asked for (weight 0) adds nothing.
+    sampled.push({ ...all[3]!, result: { ...all[3]!.result, weight: 0 } });
+    const r = train({ version: 'v1', config: cfg(), records: sampled, feedback: [], settings: settings() });
+    assert.deepEqual([r.evidence.executions, r.evidence.failures], [1000, 300]);
+    assert.equal(r.config.retries, full.config.retries);
+    assert.match(change(r, 'retries')!.reason, / 30% of \d+ attempts failed/);
+    const unweighted = train({ version: 'v1', config: cfg(), records: sampled.map((x) => ({ ...x, result: { ...x.result, weight: undefined } })), feedback: [], settings: settings() });
+    assert.ok(unweighted.config.retries > r.config.retries, 'without the weights, failures would look twice as common');
+  });
+
   it('learns the timeout from the duration distribution: p99 × margin', () => {
     const recs = records(300, (i) => ({ ok: true, duration_s: 1 + (2 * i) / 299 }));
     const r = train({ version: 'v1', config: cfg({ retries: 2 }), records: recs, feedback: [], settings: settings() });
