@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../server/service/logger';
 import { createPipeline } from '../server/service/generators';
-import { PoetStore } from '../server/storage/store';
+import { FileStore } from '../server/storage/file-store';
 import { parseSource } from '../shared/source/parse';
 import { composeDana } from '../server/generator/dana/load';
 import { danaRuntimeFiles } from '../server/generator/runtime-files';
@@ -81,7 +81,7 @@ print(json.dumps([[label, best[(label, "plain")], best[(label, "tenacity")], bes
 `;
 
 async function enhance(ws: string, file: string, text: string, language: 'python' | 'dana'): Promise<Map<string, string>> {
-  const pipeline = createPipeline(new PoetStore(ws), createLogger('silent'));
+  const pipeline = createPipeline(new FileStore(ws), createLogger('silent'));
   const out = new Map<string, string>();
   for (const fn of parseSource(text, language).functions) {
     if (!fn.decorators.some((d) => d.name === 'poet' || d.name.endsWith('.poet'))) continue;

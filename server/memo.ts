@@ -29,4 +29,16 @@ export class BoundedMemo<V> {
       this.total -= item.weight;
     }
   }
+
+  delete(key: string): void {
+    const old = this.items.get(key);
+    if (!old) return;
+    this.total -= old.weight;
+    this.items.delete(key);
+  }
+
+  clear(): void {
+    this.items.clear();
+    this.total = 0;
+  }
 }

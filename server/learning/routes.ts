@@ -1,13 +1,16 @@
 // HTTP routes of the learning loop. Thin: validate with the shared contract, call the
 // LearningService, answer. Mounted by server/service/routes/index.ts.
 import express, { type Request, type Response } from 'express';
+import { PoetError } from '../../shared/contract/errors';
 import {
+  ExecutionBatchSchema,
   ExecutionListQuerySchema,
   ExecutionRequestSchema,
   FeedbackRequestSchema,
   LearningSettingsPatchSchema,
   RecordIdSchema,
   TrainRequestSchema,
+  type ExecutionBatchResponse,
   type ExecutionResponse,
   type FeedbackResponse,
   type ServiceMetrics,
@@ -28,11 +31,28 @@ export function learningService(deps: ServiceDeps, options?: LearningOptions): L
 
 /**
  * POST /poet/executions' work, shared by the Express route and the fast path
- * (server/service/fast-path.ts): every call of enhanced code reports here.
+ * (server/service/fast-path.ts): every call of enhanced code reports here, one record (an
+ * object) or a batch (an array, at most MAX_EXECUTION_BATCH). A batch is stored whole or not at
+ * all, and answered once every record in it is durable.
  */
-export async function postExecution(service: LearningService, body: unknown): Promise<ExecutionResponse> {
-  const rec = await service.recordExecution(parseOr400(ExecutionRequestSchema, body, 'execution record'));
-  return { execution_id: rec.context.execution_id };
+export async function postExecution(service: LearningService, body: unknown): Promise<ExecutionResponse | ExecutionBatchResponse> {
+  if (!Array.isArray(body)) {
+    const [rec] = await service.recordExecutions([parseOr400(ExecutionRequestSchema, body, 'execution record')]);
+    return { execution_id: rec!.context.execution_id };
+  }
+  let batch;
+  try {
+    batch = parseOr400(ExecutionBatchSchema, body, 'execution batch');
+  } catch (e) {
+    // Fields of a batch read `[3].duration_ms`: which record, then which field.
+    if (e instanceof PoetError && Array.isArray(e.details)) {
+      const details = (e.details as Array<{ field: string }>).map((d) => ({ ...d, field: d.field.replace(/^(\d+)(\.|$)/, '[$1]$2') }));
+      throw new PoetError(e.code, e.message.replace(/(^|; |: )(\d+)\./g, '$1[$2].'), details);
+    }
+    throw e;
+  }
+  const recs = await service.recordExecutions(batch);
+  return { execution_ids: recs.map((r) => r.context.execution_id) };
 }
 
 export function createLearning(deps: ServiceDeps, options?: LearningOptions): { service: LearningService; router: express.Router } {

@@ -1,7 +1,6 @@
 // The learning loop inside the service: records executions and feedback, analyses
 // feedback, trains new versions (on request, or automatically after N new records at most
 // once per interval), and serves per-function metrics. Routes are thin over this class.
-import { join } from 'node:path';
 import type { VersionMetadata } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
 import {
@@ -25,7 +24,7 @@ import type { ServiceDeps } from '../service/deps';
 import { analyseFeedback } from './analysis';
 import { llmAnalysis, llmSettingsFromEnv, type LlmSettings } from './llm';
 import { functionMetrics } from './metrics';
-import { LearningRecords } from './records';
+import { LearningRecords, TRAIN_WINDOW } from './records';
 import { ServiceMetricsCollector } from './service-metrics';
 import { mean } from './stats';
 import { domainLearning, type LearnableParamInfo } from './domain-learners';
@@ -33,6 +32,9 @@ import { ruleKey, train, type LearnedRules, type TrainableConfig } from './train
 import { learnableParams, userDomainPath } from '../generator/domains/index';
 
 const LEARNED_DOMAIN_RE = /^learned_[A-Za-z0-9_]+$/;
+const SETTINGS_DOC = 'learning/settings.json';
+/** How long settings read from the store are used before reading them again (another process may change them). */
+const SETTINGS_TTL_MS = 2_000;
 
 export interface LearningOptions {
   /** Overrides the POET_LLM_* environment (tests pass a local endpoint, or null to disable). */
@@ -48,7 +50,8 @@ type TrainTrigger = 'api' | 'auto';
 export class LearningService {
   readonly records: LearningRecords;
   readonly metrics: ServiceMetricsCollector;
-  private settings: LearningSettings | null = null;
+  /** The settings and when they were read: other processes on the store may change them. */
+  private settings: { value: LearningSettings; at: number } | null = null;
   private readonly llm: LlmSettings | null;
   /** Records since the last (auto-)train, per function; and when that train ran. */
   private readonly sinceTrain = new Map<string, number>();
@@ -63,7 +66,7 @@ export class LearningService {
     private readonly deps: ServiceDeps,
     private readonly options: LearningOptions = {},
   ) {
-    this.records = new LearningRecords(deps.store, deps.logger);
+    this.records = new LearningRecords(deps.store);
     this.metrics = new ServiceMetricsCollector(deps.startedAt);
     this.metrics.attach(deps.events);
     this.llm = options.llm === undefined ? llmSettingsFromEnv() : options.llm;
@@ -71,15 +74,11 @@ export class LearningService {
 
   // ------------------------------------------------------------ settings
 
-  private get settingsFile(): string {
-    return join(this.deps.paths.root, 'learning', 'settings.json');
-  }
-
   async getSettings(): Promise<LearningSettings> {
-    if (this.settings) return this.settings;
-    const stored = await this.deps.store.readJsonFile(this.settingsFile, LearningSettingsSchema);
-    this.settings = stored ?? structuredClone(DEFAULT_LEARNING_SETTINGS);
-    return this.settings;
+    if (this.settings && Date.now() - this.settings.at < SETTINGS_TTL_MS) return this.settings.value;
+    const stored = await this.deps.store.readDocument(SETTINGS_DOC, LearningSettingsSchema);
+    this.settings = { value: stored ?? structuredClone(DEFAULT_LEARNING_SETTINGS), at: Date.now() };
+    return this.settings.value;
   }
 
   async updateSettings(patch: LearningSettingsPatch): Promise<LearningSettings> {
@@ -88,8 +87,8 @@ export class LearningService {
     const r = LearningSettingsSchema.safeParse(next);
     if (!r.success) throw new PoetError('invalid_request', `Invalid learning settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     if (r.data.timeout_min_s > r.data.timeout_max_s) throw new PoetError('invalid_request', 'timeout_min_s must not exceed timeout_max_s.');
-    await this.deps.store.writeJson(this.settingsFile, r.data);
-    this.settings = r.data;
+    await this.deps.store.writeDocument(SETTINGS_DOC, r.data);
+    this.settings = { value: r.data, at: Date.now() };
     return r.data;
   }
 
@@ -106,42 +105,71 @@ export class LearningService {
     return meta;
   }
 
-  async recordExecution(req: ExecutionRequest): Promise<ExecutionRecord> {
-    // One lstat on the hot path; the full check only to say what is missing.
-    if (!this.deps.store.hasVersion(req.function_name, req.version)) await this.requireVersion(req.function_name, req.version);
-    const rec = await this.records.addExecution(req, this.options.valueLimitBytes);
-    this.metrics.execution(req.function_name, req.version, rec.result.status);
+  /**
+   * Stores reports of calls (one, or a batch stored whole or not at all) once every function and
+   * version they name exists; resolves when they are durable.
+   */
+  async recordExecutions(reqs: readonly ExecutionRequest[]): Promise<ExecutionRecord[]> {
+    const seen = new Set<string>();
+    for (const [i, req] of reqs.entries()) {
+      const kv = `${req.function_name}@${req.version}`;
+      if (seen.has(kv)) continue;
+      seen.add(kv);
+      if (this.knownVersions.has(kv)) continue;
+      if (!(await this.deps.store.hasVersion(req.function_name, req.version))) {
+        await this.requireVersion(req.function_name, req.version).catch((e: unknown) => {
+          // Say which record of a batch named it.
+          if (e instanceof PoetError && reqs.length > 1) throw new PoetError(e.code, `Record ${i}: ${e.message}`, { ...(e.details as object), index: i });
+          throw e;
+        });
+      }
+      if (this.knownVersions.size >= 4096) this.knownVersions.clear();
+      this.knownVersions.add(kv);
+    }
+    const recs = await this.records.addExecutions(reqs, this.options.valueLimitBytes);
+    const perKey = new Map<string, number>();
+    for (const r of recs) {
+      this.metrics.execution(r.context.function_name, r.context.version, r.result.status);
+      perKey.set(r.context.function_name, (perKey.get(r.context.function_name) ?? 0) + 1);
+    }
     // Auto-train runs in the background: the reporting call in generated code must stay fast.
-    const p = this.noteRecord(req.function_name).catch((e) => this.deps.logger.error({ err: e, key: req.function_name }, 'auto-train failed'));
-    this.background.add(p);
-    void p.finally(() => this.background.delete(p));
-    return rec;
+    for (const [key, n] of perKey) {
+      const p = this.noteRecord(key, n).catch((e) => this.deps.logger.error({ err: e, key }, 'auto-train failed'));
+      this.background.add(p);
+      void p.finally(() => this.background.delete(p));
+    }
+    return recs;
   }
+
+  /** Function@version pairs seen to exist (versions are never removed by the service). */
+  private readonly knownVersions = new Set<string>();
 
   async getExecution(id: string): Promise<{ record: ExecutionRecord; feedback: FeedbackRecord[] }> {
     const record = await this.records.getExecution(id);
     if (!record) throw new PoetError('not_found', `No execution "${id}". Use the execution_id returned by POST /poet/executions.`, { execution_id: id });
     const key = record.context.function_name;
     const rows = (await this.records.feedbackOf(key)).filter((f) => f.execution_id === id);
-    return { record, feedback: await this.records.readFeedback(key, rows, { records: rows.length, bytes: Infinity }) };
+    return { record, feedback: rows.length ? await this.records.readFeedback(key, rows, { records: rows.length, bytes: Infinity }) : [] };
   }
 
   /**
    * Newest first, with how much feedback each has: for the tree and the feedback picker.
-   * `total` counts the function's executions in the service's window (docs/learning.md, Memory).
+   * `total` counts every record stored for the function (or version), from the aggregates.
    */
   async listExecutions(key: string, version: string | undefined, limit: number): Promise<ExecutionList> {
     await this.requireFunction(key);
-    const all = await this.records.executionsOf(key, version);
+    const aggregates = await this.records.aggregates(key);
+    let total = 0;
+    for (const [v, a] of aggregates) if (!version || v === version) total += a.stored;
     const feedback = await this.records.feedbackOf(key);
     const count = new Map<string, number>();
     for (const f of feedback) count.set(f.execution_id, (count.get(f.execution_id) ?? 0) + 1);
     // Whole records for the page only; each is read, summarised and let go.
-    const page = await this.records.readExecutions(all.slice(-limit), { records: limit, bytes: Infinity });
+    const page = await this.records.recent(key, version, { records: limit, bytes: Infinity });
     return {
       function_name: key,
-      total: all.length,
-      executions: page.reverse().map((r) => ({
+      total,
+      executions: page.map((r) => ({
         execution_id: r.context.execution_id,
         version: r.context.version,
         started_at: r.context.started_at,
@@ -192,7 +220,7 @@ export class LearningService {
     }
     const raw = req.feedback ?? req.feedback_payload;
     const analysis = await this.analyse(raw, { functionName: key, record });
-    const fb = await this.records.addFeedback({ execution_id: req.execution_id, function_name: key, version: record.context.version, raw_feedback: raw, analysis }, this.options.valueLimitBytes);
+    const fb = await this.records.addFeedback(record, { execution_id: req.execution_id, function_name: key, version: record.context.version, raw_feedback: raw, analysis }, this.options.valueLimitBytes);
     this.metrics.feedbackRecorded(key, analysis.sentiment);
     // The feedback is stored whatever happens next: an auto-train failure is reported, not thrown.
     const learning = await this.noteRecord(key).catch((e: unknown): LearningResult => {
@@ -238,8 +266,8 @@ export class LearningService {
   }
 
   /** Counts a new record and, when auto-train is due, trains. */
-  private async noteRecord(key: string): Promise<LearningResult> {
-    const n = (this.sinceTrain.get(key) ?? 0) + 1;
+  private async noteRecord(key: string, added = 1): Promise<LearningResult> {
+    const n = (this.sinceTrain.get(key) ?? 0) + added;
     this.sinceTrain.set(key, n);
     const s = (await this.getSettings()).auto_train;
     if (!s.enabled && !(await this.trainingEnabled(key))) {
@@ -290,8 +318,8 @@ export class LearningService {
     if (!current) throw new PoetError('not_found', `Function "${key}" has no versions.`);
     const meta = await this.requireVersion(key, current);
     const settings = { ...(await this.getSettings()), ...(req.settings ?? {}) };
-    // The newest records of the version within TRAIN_WINDOW (records.ts), read from disk.
-    const records = await this.records.readExecutions(await this.records.executionsOf(key, current));
+    // The newest records of the version within TRAIN_WINDOW (records.ts), oldest first.
+    const records = (await this.records.recent(key, current, TRAIN_WINDOW)).reverse();
     const feedback = await this.records.readFeedback(key, (await this.records.feedbackOf(key)).filter((f) => f.version === current));
     const config = meta.config as unknown as TrainableConfig;
     const domain = typeof meta.domain === 'string' ? meta.domain : null;
@@ -376,9 +404,7 @@ export class LearningService {
   /** A domain Train wrote earlier (`learned_*`): the rules in it and what it extends. */
   private async learnedDomain(domain: string): Promise<{ rules: LearnedRules; extends: string | null } | null> {
     if (!LEARNED_DOMAIN_RE.test(domain)) return null;
-    const file = await this.deps.store.readJsonFile<{ extends?: string; inputs?: LearnedRules['inputs']; outputs?: LearnedRules['outputs'] }>(
-      join(this.deps.paths.root, 'domains', `${domain}.json`),
-    );
+    const file = await this.deps.store.readDocument<{ extends?: string; inputs?: LearnedRules['inputs']; outputs?: LearnedRules['outputs'] }>(`domains/${domain}.json`);
     if (!file) return null;
     return { rules: { inputs: file.inputs ?? [], outputs: file.outputs ?? [] }, extends: file.extends ?? null };
   }
@@ -393,7 +419,7 @@ export class LearningService {
       // Output rules are scoped to this function, in case the domain is reused.
       outputs: rules.outputs.map((r) => ({ ...r, functions: [fnName] })),
     };
-    await this.deps.store.writeJson(join(this.deps.paths.root, 'domains', `${name}.json`), file);
+    await this.deps.store.writeDocument(`domains/${name}.json`, file);
     return name;
   }
 
@@ -401,13 +427,13 @@ export class LearningService {
 
   async functionMetrics(key: string): Promise<FunctionMetrics> {
     await this.requireFunction(key);
-    const [versions, current, records, feedback] = await Promise.all([
+    const [versions, current, aggregates, feedback] = await Promise.all([
       this.deps.store.listVersions(key),
       this.deps.store.readCurrent(key),
-      this.records.executionsOf(key),
+      this.records.aggregates(key),
       this.records.feedbackOf(key),
     ]);
-    return functionMetrics(key, current, versions, records, feedback);
+    return functionMetrics(key, current, versions, aggregates, feedback);
   }
 
   /** Waits for background auto-train runs (tests and shutdown). */

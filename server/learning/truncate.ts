@@ -5,7 +5,7 @@ import type { Truncation } from '../../shared/contract/learning';
 /** Default cap on the JSON size of one recorded inputs/output value. */
 export const RECORD_VALUE_LIMIT = 16 * 1024;
 
-function jsonBytes(v: unknown): number {
+export function jsonBytes(v: unknown): number {
   const s = JSON.stringify(v);
   return s === undefined ? 0 : Buffer.byteLength(s, 'utf8');
 }

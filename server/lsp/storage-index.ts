@@ -5,7 +5,7 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
-import { PoetStore } from '../storage/store';
+import { FileStore } from '../storage/file-store';
 
 export interface StoredFunction {
   key: string;
@@ -29,7 +29,7 @@ export function poetRoot(workspace: string): string {
  * (read-only calls), with the current version's metadata.
  */
 export async function readStoredFunctions(workspace: string): Promise<StoredFunction[]> {
-  const store = new PoetStore(workspace);
+  const store = new FileStore(workspace);
   let rows: FunctionSummary[];
   try {
     rows = await store.listFunctions();

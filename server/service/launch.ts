@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../shared/contract/api';
-import { PoetStore } from '../storage/store';
+import { openStore } from '../storage/open';
+import type { PoetStore } from '../storage/store';
 import { createApp } from './app';
 import { onClientError } from './client-error';
 import { ServiceEvents, type ServiceDeps } from './deps';
@@ -28,6 +29,8 @@ export interface ServiceOptions {
   allowedHosts?: readonly string[];
   /** Write a service file (announce.ts) so `poet run` finds this service; loopback only. */
   announce?: boolean;
+  /** `file` (default: `.dana/poet/` in the workspace) or a postgres:// URL (storage/open.ts). */
+  store?: string;
 }
 
 export interface ServiceHandle {
@@ -58,7 +61,7 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
   const logger = opts.logger ?? createLogger();
   const workspace = resolve(opts.workspace);
   const host = opts.host ?? DEFAULT_HOST;
-  const store = new PoetStore(workspace, logger);
+  const store = await openStore({ workspace, store: opts.store, logger });
   const pipeline = createPipeline(store, logger);
   const deps: ServiceDeps = {
     workspace,
@@ -76,16 +79,21 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
   const server = createServer(createApp(deps, { token: opts.token, host, port: () => boundPort, allowedHosts: opts.allowedHosts ?? [] }));
   server.keepAliveTimeout = 5_000;
   server.on('clientError', onClientError(logger));
-  await listen(server, boundPort, host);
+  try {
+    await listen(server, boundPort, host);
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
   boundPort = (server.address() as AddressInfo).port;
 
   // After listen: the walk can be long on a big store and is safe while serving
   // (it skips temporary files whose writer is alive).
-  void store.cleanup().catch((err) => logger.warn({ err }, 'cleanup of temporary files failed'));
+  void store.cleanup().catch((err: unknown) => logger.warn({ err }, 'cleanup of temporary files failed'));
 
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${boundPort}`;
-  logger.info({ url, workspace }, 'POET service listening');
+  logger.info({ url, workspace, store: store.location }, 'POET service listening');
   const announcement = opts.announce && isLoopback(host) ? announce({ url, workspace, token: opts.token }, logger) : undefined;
   let closing: Promise<void> | undefined;
   return {
@@ -97,7 +105,7 @@ export async function launchService(opts: ServiceOptions, createPipeline: Pipeli
     close() {
       announcement?.remove();
       closing ??= new Promise<void>((ok) => {
-        server.close(() => void pipeline.close().finally(ok));
+        server.close(() => void pipeline.close().finally(() => store.close().catch((err: unknown) => logger.warn({ err }, 'closing the store failed')).finally(ok)));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });

@@ -2,7 +2,7 @@
 // parse → pick the function → effective config → source hash → cache hit, or (under the
 // function's lock) generate, write version vN completely, point `current` at it, cache it.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
 import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } from '../../shared/contract/api';
@@ -14,6 +14,7 @@ import { textWithoutPoetDecorator } from '../../shared/source/locate';
 import { BUILTIN_DOMAINS } from '../generator/domains/index';
 import { danaRuntimeFiles, pythonRuntimeFile } from '../generator/runtime-files';
 import type { Generator } from '../generator/types';
+import { versionFilePath } from '../storage/paths';
 import type { CacheEntry, PoetStore } from '../storage/store';
 import { BoundedMemo } from '../memo';
 import { cpythonAccepts } from './cpython-check';
@@ -191,6 +192,8 @@ export class EnhancePipeline {
   }
 
   async enhance(input: EnhanceInput): Promise<TranspileResponse> {
+    // Domains another process's Train wrote (PostgreSQL store) are read from the workspace.
+    await this.store.syncDomains();
     const sourceFile = this.sourceFileOf(input.contextFile);
     const language: Language = input.language ?? (sourceFile ? languageOfPath(sourceFile) : null) ?? 'dana';
 
@@ -233,7 +236,6 @@ export class EnhancePipeline {
         : await this.reasonFor(parent, fn, fnHash, config, generator, input.force ?? false, domainPrint);
 
       const result = await generator.generate({ fn, fileText: input.code, sourceFile: recordedFile, key, config, version, sourceHash: hash, workspace: this.store.paths.workspace });
-      const vdir = this.store.versionDir(key, version);
       const ext = language === 'python' ? 'py' : 'na';
       const fileNames = [result.fileName, ...(result.trainCode !== null ? [`train.${ext}`] : []), 'metadata.json'];
       const metadata: VersionMetadata = {
@@ -256,7 +258,7 @@ export class EnhancePipeline {
         ...(detail ? { reason_detail: detail } : {}),
         original_source: fn.source,
         ...(domainPrint ? { domain_fingerprint: domainPrint } : {}),
-        files: fileNames.map((n) => this.store.relative(resolve(vdir, n))),
+        files: fileNames.map((n) => versionFilePath(key, version, n)),
         generator_metadata: result.metadata,
       };
       const makeCurrent = input.makeCurrent ?? true;
@@ -290,7 +292,7 @@ export class EnhancePipeline {
    */
   private userDomainFingerprint(domain: string | null): string | null {
     if (builtinOrNone(domain)) return null;
-    const dir = this.store.checkLinks(resolve(this.store.paths.root, 'domains'));
+    const dir = this.store.local.checkLinks(resolve(this.store.paths.root, 'domains'));
     let names: string[];
     try {
       names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
@@ -303,7 +305,7 @@ export class EnhancePipeline {
       // A linked domain file is refused here, before the generator would read it.
       let text: string | undefined;
       try {
-        text = this.store.readText(resolve(dir, n), true);
+        text = this.store.local.readText(resolve(dir, n), true);
       } catch (e) {
         if (e instanceof PoetError) throw e;
       }
@@ -374,13 +376,13 @@ export class EnhancePipeline {
    */
   private readonly hits = new WeakMap<CacheEntry, { current?: TranspileResponse; other?: TranspileResponse }>();
 
-  private hitResponse(key: string, entry: CacheEntry, language: Language, warnings: FieldIssue[]): TranspileResponse {
+  private async hitResponse(key: string, entry: CacheEntry, language: Language, warnings: FieldIssue[]): Promise<TranspileResponse> {
     // A version imports its runtime files; put them back if someone deleted .dana/poet/runtime.
     const runtime = language === 'python' ? [pythonRuntimeFile()] : danaRuntimeFiles().files;
-    if (entry.metadata.generator_metadata?.runtime === `.dana/poet/${runtime[0]!.path}` && !existsSync(resolve(this.store.paths.root, runtime[0]!.path))) {
-      void Promise.all(runtime.map((r) => this.store.ensureRuntimeFile(r))).catch((e: Error) => this.logger.warn({ err: e.message }, 'could not restore the runtime files'));
+    if (entry.metadata.generator_metadata?.runtime === `.dana/poet/${runtime[0]!.path}`) {
+      void this.store.restoreRuntime(runtime).catch((e: Error) => this.logger.warn({ err: e.message }, 'could not restore the runtime files'));
     }
-    const current = this.store.readCurrentSync(key) === entry.version;
+    const current = (await this.store.readCurrent(key)) === entry.version;
     let byFlag = this.hits.get(entry);
     if (!byFlag) this.hits.set(entry, (byFlag = {}));
     const slot = current ? 'current' : 'other';
@@ -390,7 +392,7 @@ export class EnhancePipeline {
   }
 
   private response(key: string, e: CacheEntry, flags: { created: boolean; cached: boolean; current: boolean }, warnings: FieldIssue[]): TranspileResponse {
-    const file = this.store.relative(resolve(this.store.versionDir(key, e.version), e.file_name));
+    const file = versionFilePath(key, e.version, e.file_name);
     return {
       function_name: e.function_name,
       key,

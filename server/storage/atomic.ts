@@ -24,7 +24,7 @@ export function tempName(target: string): string {
   return join(dirname(target), `${TEMP_MARK}${basename(target)}.${process.pid}-${INSTANCE_ID}.${tempCounter.toString(16).padStart(8, '0')}`);
 }
 
-function fsyncFd(fd: number): Promise<void> {
+export function fsyncFd(fd: number): Promise<void> {
   return new Promise((ok, fail) => fsync(fd, (e) => (e ? fail(e) : ok())));
 }
 

@@ -10,7 +10,10 @@ export interface PoetPaths {
   root: string;
   functions: string;
   cache: string;
+  /** Records a person opens: `executions/{id}/context.json, result.json`. */
   executions: string;
+  /** Every execution, append-only: `execution-log/{key}/{version}/{first id}.jsonl`. */
+  executionLog: string;
   feedback: string;
   magic: string;
   /** Immutable, content-named runtime files that enhanced code imports. */
@@ -28,6 +31,7 @@ export function poetPaths(workspace: string): PoetPaths {
     functions: resolve(root, 'functions'),
     cache: resolve(root, 'cache'),
     executions: resolve(root, 'executions'),
+    executionLog: resolve(root, 'execution-log'),
     feedback: resolve(root, 'feedback'),
     magic: resolve(root, 'magic'),
     runtime: resolve(root, 'runtime'),
@@ -81,4 +85,9 @@ export function versionNumber(v: string): number {
 /** Workspace-relative POSIX form of an absolute path inside the workspace. */
 export function toWorkspaceRelative(paths: PoetPaths, abs: string): string {
   return relative(paths.workspace, abs).split(sep).join('/');
+}
+
+/** `.dana/poet/functions/{key}/{version}/{name}`, workspace-relative: where a version's file lives (or is synced to). */
+export function versionFilePath(key: string, version: string, name: string): string {
+  return ['.dana', 'poet', 'functions', checkKey(key), checkVersion(version), name].join('/');
 }

@@ -1,58 +1,17 @@
-// The versioned store under `.dana/poet/`: function versions, the `current` pointer,
-// the source-hash cache, and the folders for executions and feedback. Every name that
-// reaches a path is validated and the resolved path checked for containment first, and no
-// symbolic link inside `.dana/poet/` is followed (links.ts).
-//
-// A version is written completely (files fsynced in a temporary folder, renamed into
-// place) before `index.json` and `current` are updated, so after a crash `current` always
-// names a complete version. The version folders are the truth; `index.json` is a summary
-// rebuilt from them on every write, so `GET /poet/functions` reads one small file per function.
-import { lstatSync, promises as fs, readdirSync, renameSync, rmSync, type Stats } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
-import type { Logger } from 'pino';
-import { z } from 'zod';
-import {
-  FunctionKeySchema,
-  KEY_RE as KEY_NAME_RE,
-  LanguageSchema,
-  VersionMetadataSchema,
-  VERSION_RE,
-  type FunctionSummary,
-  type VersionMetadata,
-} from '../../shared/contract/api';
-import { PoetError } from '../../shared/contract/errors';
-import { fsyncDir, fsyncFile, mkdirDurable, removeTempLeftovers, stageFile, tempName, writeFileAtomic, writeFolderAtomic, writeJsonAtomic } from './atomic';
-import { readFileNoFollow, refuseLinks } from './links';
-import { BoundedMemo } from '../memo';
-import { withFileLock } from './lock';
-import { checkKey, checkVersion, poetPaths, resolveInside, toWorkspaceRelative, versionNumber, type PoetPaths } from './paths';
+// The one store interface, and what both implementations share: the file store under the
+// workspace's `.dana/poet/` (file-store.ts, the default) and PostgreSQL for a team's shared
+// service (postgres/pg-store.ts). Everything above the store (pipeline, routes, learning)
+// works through this interface only.
+import type { z } from 'zod';
+import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
+import type { ExecutionRecord, FeedbackRecord, ServiceMetrics } from '../../shared/contract/learning';
+import type { VersionAggregate } from '../learning/aggregate';
+import type { FeedbackRow } from '../learning/feedback-rows';
+import type { FunctionIndex, CacheEntry } from './schemas';
+import type { PoetPaths } from './paths';
+import type { WorkspaceFiles } from './workspace-files';
 
-export const FunctionIndexSchema = z.object({
-  name: z.string(),
-  key: FunctionKeySchema,
-  language: LanguageSchema,
-  source_file: z.string().nullable(),
-  domain: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-  /** Oldest first. */
-  versions: z.array(z.string().regex(VERSION_RE)),
-});
-export type FunctionIndex = z.infer<typeof FunctionIndexSchema>;
-
-export const CacheEntrySchema = z.object({
-  source_hash: z.string(),
-  key: z.string(),
-  function_name: z.string(),
-  version: z.string().regex(VERSION_RE),
-  generator: z.object({ name: z.string(), version: z.string() }),
-  created_at: z.string(),
-  file_name: z.string(),
-  code: z.string(),
-  train_code: z.string().nullable(),
-  metadata: VersionMetadataSchema,
-});
-export type CacheEntry = z.infer<typeof CacheEntrySchema>;
+export { CacheEntrySchema, FunctionIndexSchema, type CacheEntry, type FunctionIndex } from './schemas';
 
 /** A runtime file for `.dana/poet/` (`path` relative to it, e.g. `runtime/python/NAME.py`). */
 export interface RuntimeSource {
@@ -65,532 +24,93 @@ export interface VersionFile {
   data: string;
 }
 
-/** Checked folder paths of this many keys are kept (a few hundred bytes each). */
-const DIRS_MEMO_SIZE = 4096;
+/** An execution ready to store: the whole record, and its line in the compact format (execution-line.ts). */
+export interface StoredExecution {
+  key: string;
+  version: string;
+  record: ExecutionRecord;
+  line: string;
+}
 
-/**
- * Parsed cache entries kept in memory, at most 512 and 16 MiB of entry files: each holds a
- * generated file (about 30 kB for a 30-line function, more for big ones), and the service runs
- * with a capped heap (runtime-profile.json).
- */
-const CACHE_MEMO_ENTRIES = 512;
-const CACHE_MEMO_BYTES = 16 * 1024 * 1024;
+/** What a reader may take at most: records and bytes of record text. */
+export interface ReadLimit {
+  records: number;
+  bytes: number;
+}
 
-const EXECUTION_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+export interface ExecutionStore {
+  /** Stores the records; resolves once they are durable. Concurrent calls share one commit (group commit). */
+  append(items: StoredExecution[]): Promise<void>;
+  get(id: string): Promise<ExecutionRecord | undefined>;
+  /** The newest records of a function (of one version, or all), newest first, within `limit`. */
+  recent(key: string, version: string | undefined, limit: ReadLimit): Promise<ExecutionRecord[]>;
+  /** The running aggregate of every version of `key` that has records. */
+  aggregates(key: string): Promise<Map<string, VersionAggregate>>;
+  /** Keeps a record in the layout a person opens (the file store's executions/{id}/); called before feedback refers to it. */
+  keep(record: ExecutionRecord): Promise<void>;
+  memory(): Pick<ServiceMetrics['learning_memory'], 'aggregates' | 'aggregate_bytes' | 'aggregate_budget'>;
+  close(): Promise<void>;
+}
 
-export class PoetStore {
+export interface FeedbackStore {
+  /** Stores a feedback record under a stamp unique per function (also across processes). */
+  add(rec: Omit<FeedbackRecord, 'feedback_id' | 'timestamp' | 'created_at'>): Promise<FeedbackRecord>;
+  /** The function's newest feedback as compact rows, oldest first (bounded: FEEDBACK_ROWS_BYTES). */
+  rows(key: string): Promise<FeedbackRow[]>;
+  /** Whole records for `rows`, newest first within `limit`; returned oldest first. */
+  read(key: string, rows: readonly FeedbackRow[], limit: ReadLimit): Promise<FeedbackRecord[]>;
+  memory(): Pick<ServiceMetrics['learning_memory'], 'feedback_rows' | 'feedback_row_bytes' | 'feedback_row_budget'>;
+}
+
+export interface PoetStore {
+  readonly kind: 'file' | 'postgres';
+  /** Where the data lives, for logs and health: the workspace, or the database URL without its password. */
+  readonly location: string;
+  /** The local workspace's layout: what metadata's `files` name, and where user domains are read. */
   readonly paths: PoetPaths;
+  /** Link-safe access to the local workspace's `.dana/poet/` (user domains, runtime files). */
+  readonly local: WorkspaceFiles;
+  readonly executions: ExecutionStore;
+  readonly feedback: FeedbackStore;
 
-  constructor(
-    workspace: string,
-    private readonly logger?: Logger,
-  ) {
-    this.paths = poetPaths(workspace);
-  }
+  /** Whether the store can take writes now; a message saying why not. */
+  health(): Promise<{ ok: true } | { ok: false; message: string }>;
+  /** Removes what interrupted writers left behind; safe while serving. */
+  cleanup(): Promise<void>;
+  close(): Promise<void>;
 
-  // ------------------------------------------------------------ paths
+  /** Serialises work on one function, in this process and across every process on the store. */
+  withFunctionLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
 
-  functionDir(key: string): string {
-    return this.dirsOf(key).fn;
-  }
-  versionDir(key: string, version: string): string {
-    return resolveInside(this.functionDir(key), checkVersion(version));
-  }
-  cacheDir(key: string): string {
-    return this.dirsOf(key).cache;
-  }
-
-  /**
-   * The checked folders of a key, memoised: every cache hit needs them, and the key check (a
-   * zod parse) plus two containment checks were a tenth of a hit's CPU time. Bounded, since
-   * keys come from requests.
-   */
-  private readonly dirs = new Map<string, { fn: string; cache: string }>();
-  private dirsOf(key: string): { fn: string; cache: string } {
-    let d = this.dirs.get(key);
-    if (!d) {
-      const k = checkKey(key);
-      d = { fn: resolveInside(this.paths.functions, k), cache: resolveInside(this.paths.cache, k) };
-      if (this.dirs.size >= DIRS_MEMO_SIZE) this.dirs.clear();
-      this.dirs.set(key, d);
-    }
-    return d;
-  }
-  /** `.dana/poet/executions/{id}` (the id must be [A-Za-z0-9_-], up to 128 characters). */
-  executionDir(id: string): string {
-    if (!EXECUTION_ID_RE.test(id)) {
-      throw new PoetError('invalid_request', `Invalid execution id ${JSON.stringify(id)}: letters, digits, "_" and "-" only, up to 128 characters.`, [
-        { field: 'execution_id', message: 'must match [A-Za-z0-9][A-Za-z0-9_-]{0,127}' },
-      ]);
-    }
-    return resolveInside(this.paths.executions, id);
-  }
-  /** `.dana/poet/feedback/{key}` */
-  feedbackDir(key: string): string {
-    return resolveInside(this.paths.feedback, checkKey(key));
-  }
-  /** Workspace-relative POSIX path of an absolute path. */
-  relative(abs: string): string {
-    return toWorkspaceRelative(this.paths, abs);
-  }
-
-  // ------------------------------------------------------------ lifecycle
-
-  private layout?: Promise<void>;
-
-  /**
-   * Creates the design's layout, once, when the first version is published: opening a folder in
-   * VS Code (which starts a service for it) must not write anything into it.
-   */
-  ensureLayout(): Promise<void> {
-    this.layout ??= (async () => {
-      for (const d of [this.paths.functions, this.paths.cache, this.paths.executions, this.paths.feedback, this.paths.magic, this.paths.locks]) {
-        await this.mkdir(d);
-      }
-    })();
-    return this.layout;
-  }
-
-  /** Removes temporary files of dead writers; safe while this process serves requests. */
-  async cleanup(): Promise<string[]> {
-    this.checkLinks(this.paths.root);
-    // Only functions/{key}/v{n} is a version folder: a key may itself be named like one (`v1`).
-    const functions = this.paths.functions;
-    const removed = await removeTempLeftovers(this.paths.root, (dir) => dirname(dirname(dir)) === functions && VERSION_RE.test(basename(dir)));
-    if (removed.length) this.logger?.info({ removed: removed.length }, 'removed temporary files left by an interrupted write');
-    return removed;
-  }
-
-  /** Serialises work on one function, in this process and across processes on the workspace. */
-  withFunctionLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const lockPath = resolveInside(this.paths.locks, `${checkKey(key)}.lock`);
-    this.checkLinks(lockPath);
-    return withFileLock(lockPath, fn);
-  }
-
-  // ------------------------------------------------------------ JSON helpers
-
-  /** Throws 409 `symlink_refused` when `path` or a folder above it inside the workspace is a link. */
-  checkLinks(path: string): string {
-    refuseLinks(this.paths.workspace, path);
-    return path;
-  }
-
-  /** mkdir -p (durable) of a folder inside `.dana/poet/`, refusing links on the way. */
-  async mkdir(dir: string): Promise<void> {
-    await mkdirDurable(this.checkLinks(dir));
-  }
-
-  /** Creates folder `dir` inside `.dana/poet/` holding `files`, whole or not at all (writeFolderAtomic). */
-  async writeFolder(dir: string, files: ReadonlyArray<{ name: string; data: string }>): Promise<void> {
-    // The folder itself is renamed into place: a link of its name would be replaced, not followed.
-    await this.mkdir(dirname(resolveInside(this.paths.root, dir)));
-    await writeFolderAtomic(dir, files);
-  }
-
-  /** Atomic JSON write to a path that must be inside `.dana/poet/`. */
-  async writeJson(absPath: string, value: unknown): Promise<void> {
-    await writeJsonAtomic(this.checkLinks(resolveInside(this.paths.root, absPath)), value);
-  }
-
-  /**
-   * A file's text, or undefined when it does not exist; links refused. `checked` says the
-   * folders above were checked already (by the caller, for a batch of files).
-   * Synchronous: small files, read in microseconds (see atomic.ts).
-   */
-  readText(absPath: string, checked = false): string | undefined {
-    if (!checked) this.checkLinks(dirname(absPath));
-    try {
-      return readFileNoFollow(this.paths.workspace, absPath);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      throw e;
-    }
-  }
-
-  /**
-   * Parsed JSON, or undefined when missing; a corrupt file is logged and reported as undefined.
-   * Read synchronously (see readText); async so that callers need not change if that does.
-   */
-  async readJsonFile<T>(absPath: string, schema?: z.ZodType<T>, checked = false): Promise<T | undefined> {
-    return this.parseJsonFile(absPath, schema, checked);
-  }
-
-  /** readJsonFile's work, for callers that read many files in a loop. */
-  parseJsonFile<T>(absPath: string, schema?: z.ZodType<T>, checked = false): T | undefined {
-    return this.readJsonSized(absPath, schema, checked)?.value;
-  }
-
-  /** parseJsonFile, with the size of the file's text (for callers that budget what they read). */
-  readJsonSized<T>(absPath: string, schema?: z.ZodType<T>, checked = false): { value: T; chars: number } | undefined {
-    let value: unknown;
-    let chars: number;
-    try {
-      const text = this.readText(absPath, checked);
-      if (text === undefined) return undefined;
-      chars = text.length;
-      value = JSON.parse(text);
-    } catch (e) {
-      if (e instanceof PoetError) throw e;
-      this.logger?.warn({ file: this.relative(absPath), err: (e as Error).message }, 'unreadable JSON file ignored');
-      return undefined;
-    }
-    if (!schema) return { value: value as T, chars };
-    const p = schema.safeParse(value);
-    if (!p.success) {
-      this.logger?.warn({ file: this.relative(absPath), issues: p.error.issues.slice(0, 3) }, 'JSON file with unexpected shape ignored');
-      return undefined;
-    }
-    return { value: p.data, chars };
-  }
-
-  // ------------------------------------------------------------ versions
-
-  /** Version names present on disk, oldest first. */
-  async listVersions(key: string): Promise<string[]> {
-    let names: string[];
-    try {
-      names = readdirSync(this.checkLinks(this.functionDir(key)));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    return names.filter((n) => VERSION_RE.test(n)).sort((a, b) => versionNumber(a) - versionNumber(b));
-  }
-
-  async nextVersion(key: string): Promise<string> {
-    const vs = await this.listVersions(key);
-    const last = vs[vs.length - 1];
-    return `v${last ? versionNumber(last) + 1 : 1}`;
-  }
-
-  async readIndex(key: string): Promise<FunctionIndex | undefined> {
-    return this.readJsonFile(join(this.functionDir(key), 'index.json'), FunctionIndexSchema);
-  }
-
-  async exists(key: string): Promise<boolean> {
-    return (await this.readIndex(key)) !== undefined || (await this.listVersions(key)).length > 0;
-  }
-
-  /** The current version, or null when none is set (or the pointer is not a version). See readCurrentSync. */
-  async readCurrent(key: string): Promise<string | null> {
-    return this.readCurrentSync(key);
-  }
-
+  listFunctions(): Promise<FunctionSummary[]>;
+  describe(key: string): Promise<{ index: FunctionIndex; current: string | null } | undefined>;
+  readIndex(key: string): Promise<FunctionIndex | undefined>;
+  exists(key: string): Promise<boolean>;
+  /** Version names, oldest first. */
+  listVersions(key: string): Promise<string[]>;
+  readCurrent(key: string): Promise<string | null>;
   /** Points `current` at `version`, which must exist (404 otherwise). Call under the function lock. */
-  async writeCurrent(key: string, version: string): Promise<void> {
-    if (!(await this.readMetadata(key, version))) {
-      throw new PoetError('not_found', `Function "${key}" has no version ${version}.`, { key, version, versions: await this.listVersions(key) });
-    }
-    await writeFileAtomic(this.checkLinks(join(this.functionDir(key), 'current')), version + '\n');
-    await this.touchIndex(key);
-  }
-
-  /** Whether version `version` of `key` is in place (one lstat; versions never change once there). */
-  hasVersion(key: string, version: string): boolean {
-    return this.lstat(join(this.versionDir(key, version), 'metadata.json'))?.isFile() === true;
-  }
-
-  async readMetadata(key: string, version: string): Promise<VersionMetadata | undefined> {
-    return this.readJsonFile(join(this.versionDir(key, version), 'metadata.json'), VersionMetadataSchema);
-  }
-
-  /** metadata + enhanced code + train code of one version, or undefined when it does not exist. */
-  async readVersion(key: string, version: string): Promise<{ metadata: VersionMetadata; enhanced_code: string; train_code: string | null } | undefined> {
-    const dir = this.versionDir(key, version);
-    const metadata = await this.readMetadata(key, version);
-    if (!metadata) return undefined;
-    const names = await fs.readdir(dir);
-    const enhanced = names.find((n) => /^enhanced\.(na|py)$/.test(n));
-    const train = names.find((n) => /^train\.(na|py)$/.test(n));
-    const enhanced_code = (enhanced && this.readText(join(dir, enhanced), true)) || '';
-    const train_code = (train && this.readText(join(dir, train), true)) ?? null;
-    return { metadata, enhanced_code, train_code };
-  }
-
+  writeCurrent(key: string, version: string): Promise<void>;
+  hasVersion(key: string, version: string): Promise<boolean>;
+  readMetadata(key: string, version: string): Promise<VersionMetadata | undefined>;
+  readVersion(key: string, version: string): Promise<{ metadata: VersionMetadata; enhanced_code: string; train_code: string | null } | undefined>;
   /**
-   * Publishes version `version`: its folder (the generated files and metadata.json), then
-   * index.json, `current` (when `makeCurrent`) and the cache entry. Call under the function lock.
-   *
-   * Crash safety with few fsync rounds (each costs a device flush, ~5 ms on a VM disk):
-   * 1. every file is staged (version files in a temporary folder, the pointer files as
-   *    temporaries beside their targets) and all are fsynced together with that folder;
-   * 2. the folder is renamed to vN and the function folder fsynced, so vN is durable;
-   * 3. only then are index.json, current and the cache entry renamed into place and their
-   *    folders fsynced. `current` can therefore never name a version that is not complete.
+   * Publishes a version whole (its files and metadata, the runtime files it imports, the cache
+   * entry, and `current` when `makeCurrent`): a crash leaves it complete or absent, and `current`
+   * never names an incomplete version. Call under the function lock.
    */
-  async publishVersion(
-    key: string,
-    version: string,
-    files: VersionFile[],
-    metadata: VersionMetadata,
-    opts: { makeCurrent: boolean; cache?: CacheEntry; runtime?: RuntimeSource[] },
-  ): Promise<void> {
-    const fnDir = this.functionDir(key);
-    const final = this.versionDir(key, version);
-    await this.ensureLayout();
-    // The runtime the version imports is durable before the version exists.
-    for (const r of opts.runtime ?? []) await this.ensureRuntimeFile(r);
-    await this.mkdir(fnDir);
-    const cacheTarget = opts.cache ? this.cacheFile(key, opts.cache.source_hash) : undefined;
-    if (cacheTarget) await this.mkdir(dirname(cacheTarget));
-    for (const target of [join(fnDir, 'index.json'), join(fnDir, 'current'), ...(cacheTarget ? [cacheTarget] : [])]) this.checkLinks(target);
+  publishVersion(key: string, version: string, files: VersionFile[], metadata: VersionMetadata, opts: { makeCurrent: boolean; cache?: CacheEntry; runtime?: RuntimeSource[] }): Promise<void>;
 
-    const tmp = tempName(final);
-    const staged: Array<[tmp: string, target: string]> = [];
-    const index = await this.nextIndex(key, metadata, version);
-    const pointers: Array<[string, string]> = [[join(fnDir, 'index.json'), JSON.stringify(index, null, 2) + '\n']];
-    if (opts.makeCurrent) pointers.push([join(fnDir, 'current'), version + '\n']);
-    if (cacheTarget) pointers.push([cacheTarget, JSON.stringify(opts.cache) + '\n']);
-    const versionFiles = [...files, { name: 'metadata.json', data: JSON.stringify(metadata, null, 2) + '\n' }];
-    for (const f of versionFiles) if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(f.name)) throw new Error(`bad version file name ${f.name}`);
-    try {
-      // New inodes are the slow part on some disks (see atomic.ts): create them concurrently,
-      // the temporary folder with the pointer files, then the version files inside it.
-      // allSettled, so that no creation is still running when a failure is cleaned up.
-      const created = await Promise.allSettled([
-        fs.mkdir(tmp),
-        ...pointers.map(async ([target, data], i) => (staged[i] = [await stageFile(target, data), target])),
-      ]);
-      const failed = created.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-      const written = versionFiles.map((f) => join(tmp, f.name));
-      await Promise.all(versionFiles.map((f, i) => fs.writeFile(written[i]!, f.data, { flag: 'wx' })));
+  /** The cache entry for the hash if it and its version are in place; anything else is a miss. */
+  readCache(key: string, sourceHash: string): Promise<CacheEntry | undefined>;
+  /** Drops cache entries (one function's, or all); versions stay. Returns how many went. */
+  deleteCache(key?: string): Promise<number>;
+  /** Puts back runtime files a hit's version imports when someone deleted them (file store only). */
+  restoreRuntime(files: RuntimeSource[]): Promise<void>;
 
-      await Promise.all([...written.map(fsyncFile), ...staged.map(([t]) => fsyncFile(t)), fsyncDir(tmp)]);
-      renameSync(tmp, final);
-      await fsyncDir(fnDir);
-    } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
-      for (const [t] of staged.filter(Boolean)) rmSync(t, { force: true });
-      throw e;
-    }
-    for (const [t, target] of staged) renameSync(t, target);
-    await Promise.all([fsyncDir(fnDir), ...(cacheTarget ? [fsyncDir(dirname(cacheTarget))] : [])]);
-  }
-
-  /**
-   * `.dana/poet/runtime/LANG/NAME`: written once; its name carries a hash of its text, so a file
-   * of that name with other bytes (edited by hand, or torn) is replaced, never left to be used.
-   */
-  async ensureRuntimeFile(runtime: RuntimeSource): Promise<void> {
-    const target = resolveInside(this.paths.root, ...runtime.path.split('/'));
-    if (!target.startsWith(this.paths.runtime + sep)) throw new Error(`runtime file ${runtime.path} is not under runtime/`);
-    if (this.readText(target) !== runtime.text) await writeFileAtomic(this.checkLinks(target), runtime.text);
-  }
-
-  /** index.json after adding `version`: the version folders on disk are the truth. */
-  private async nextIndex(key: string, latest: VersionMetadata, version: string): Promise<FunctionIndex> {
-    const prev = await this.readIndex(key);
-    const onDisk = await this.listVersions(key);
-    const versions = onDisk.includes(version) ? onDisk : [...onDisk, version].sort((a, b) => versionNumber(a) - versionNumber(b));
-    return {
-      name: latest.function_name,
-      key,
-      language: latest.language,
-      source_file: latest.source_file,
-      domain: latest.domain,
-      created_at: prev?.created_at ?? latest.created_at,
-      updated_at: new Date().toISOString(),
-      versions,
-    };
-  }
-
-  private async touchIndex(key: string): Promise<void> {
-    const prev = await this.readIndex(key);
-    if (!prev) return;
-    await writeJsonAtomic(this.checkLinks(join(this.functionDir(key), 'index.json')), { ...prev, versions: await this.listVersions(key), updated_at: new Date().toISOString() });
-  }
-
-  /**
-   * Every function with at least one version, sorted by key.
-   *
-   * Summaries are memoised per function and revalidated by the mtimes of the function folder
-   * (which changes whenever index.json or current is renamed into place, by this process,
-   * another POET process or a tool such as git) and of `current` (which a person may edit in
-   * place). Two stats per function instead of two reads and a schema check.
-   * A folder changed within the last 50 ms is not memoised (mtime ticks are coarse).
-   */
-  async listFunctions(): Promise<FunctionSummary[]> {
-    let keys: string[];
-    try {
-      keys = (await fs.readdir(this.checkLinks(this.paths.functions))).filter((k) => KEY_NAME_RE.test(k) && k.length <= 200);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
-    keys.sort();
-    const now = Date.now();
-    const stale: string[] = [];
-    const stamps = new Map<string, number>();
-    for (const key of keys) {
-      // Synchronous on purpose: a stat of a cached inode takes microseconds, far less than a
-      // thread-pool round trip. `current` is stat'ed too: a person may edit it in place.
-      const dir = join(this.paths.functions, key);
-      const d = this.lstat(dir);
-      if (!d?.isDirectory()) continue;
-      const c = this.lstat(join(dir, 'current'));
-      const stamp = Math.max(d.mtimeMs, c?.mtimeMs ?? 0);
-      stamps.set(key, stamp);
-      if (this.summaries.get(key)?.stamp !== stamp) stale.push(key);
-    }
-    // Cold entries are read synchronously in slices, yielding between slices: thousands of
-    // tiny reads through the thread pool cost seconds on a busy machine, this costs ~20 µs each.
-    const fresh = new Map<string, FunctionSummary | null>();
-    for (let i = 0; i < stale.length; i++) {
-      const key = stale[i]!;
-      const stamp = stamps.get(key)!;
-      const summary = this.readSummarySync(key);
-      fresh.set(key, summary);
-      if (now - stamp > 50) this.summaries.set(key, { stamp, summary });
-      else this.summaries.delete(key);
-      if (i % 500 === 499) await new Promise((r) => setImmediate(r));
-    }
-    const out: FunctionSummary[] = [];
-    for (const key of keys) {
-      if (!stamps.has(key)) continue;
-      const s = fresh.has(key) ? fresh.get(key) : this.summaries.get(key)?.summary;
-      if (s) out.push(s);
-    }
-    for (const k of this.summaries.keys()) if (!stamps.has(k)) this.summaries.delete(k);
-    return out;
-  }
-
-  private readonly summaries = new Map<string, { stamp: number; summary: FunctionSummary | null }>();
-
-  /** The list row of one function from index.json and current; null when unreadable or empty. */
-  private readSummarySync(key: string): FunctionSummary | null {
-    const dir = join(this.paths.functions, key);
-    let index: Partial<FunctionIndex>;
-    let current: string | null;
-    try {
-      const text = this.readText(join(dir, 'index.json'), true);
-      if (text === undefined) return null;
-      index = JSON.parse(text) as Partial<FunctionIndex>;
-    } catch (e) {
-      if (e instanceof PoetError) throw e;
-      this.logger?.warn({ key, err: (e as Error).message }, 'unreadable index.json ignored');
-      return null;
-    }
-    const r = FunctionIndexSchema.safeParse(index);
-    if (!r.success || r.data.versions.length === 0) return null;
-    try {
-      current = this.readCurrentSync(key);
-    } catch (e) {
-      if (e instanceof PoetError) throw e;
-      current = null; // one unreadable pointer must not fail the whole list
-    }
-    const i = r.data;
-    return { name: i.name, key, current_version: current, versions: i.versions, language: i.language, source_file: i.source_file, domain: i.domain, updated_at: i.updated_at };
-  }
-
-  // ------------------------------------------------------------ cache
-
-  private cacheFile(key: string, sourceHash: string): string {
-    const hex = /^sha256:([0-9a-f]{64})$/.exec(sourceHash)?.[1];
-    if (!hex) throw new PoetError('invalid_request', `Invalid source hash ${JSON.stringify(sourceHash)}.`);
-    return resolveInside(this.cacheDir(key), `${hex}.json`);
-  }
-
-  /**
-   * The cache entry for this hash, if it is readable, matches, and its version folder still
-   * exists. Anything else is a miss (corrupt entries are logged, never thrown).
-   *
-   * This is the hot path of every repeated transpile. Parsed entries are memoised and
-   * revalidated by the file's mtime and size, and the checks use synchronous stats (a few
-   * microseconds each, no thread-pool round trip). An entry changed within the last 50 ms
-   * is read again next time (mtime ticks are coarse).
-   */
-  async readCache(key: string, sourceHash: string): Promise<CacheEntry | undefined> {
-    const file = this.cacheFile(key, sourceHash);
-    const st = this.lstat(file);
-    if (!st) return undefined;
-    const memo = this.cacheMemo.get(file);
-    let entry: CacheEntry | undefined;
-    if (memo && memo.mtimeMs === st.mtimeMs && memo.size === st.size) {
-      entry = memo.entry;
-    } else {
-      entry = await this.readJsonFile(file, CacheEntrySchema);
-      if (!entry) return undefined;
-      if (entry.source_hash !== sourceHash || entry.key !== key) {
-        this.logger?.warn({ file: this.relative(file) }, 'cache entry does not match its name; treated as a miss');
-        return undefined;
-      }
-      if (Date.now() - st.mtimeMs > 50) this.cacheMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, entry }, st.size);
-    }
-    if (!this.lstat(join(this.versionDir(key, entry.version), 'metadata.json'))) return undefined;
-    return entry;
-  }
-
-  private readonly cacheMemo = new BoundedMemo<{ mtimeMs: number; size: number; entry: CacheEntry }>(CACHE_MEMO_ENTRIES, CACHE_MEMO_BYTES);
-
-  /**
-   * The stat of an entry without following it (undefined when missing); a link is refused.
-   * The hot path's check: the folders above were checked when the memoised content was read.
-   */
-  private lstat(path: string): Stats | undefined {
-    const st = lstatSync(path, { throwIfNoEntry: false });
-    if (st?.isSymbolicLink()) this.checkLinks(path);
-    return st;
-  }
-
-  /**
-   * `current`: synchronous (a thread-pool read costs more than the read), and memoised by the
-   * file's identity, mtime and size, so a cache hit costs one stat rather than open, read and
-   * close. A pointer changed within the last 50 ms is read again next time (mtime ticks are
-   * coarse, and an edit in place may keep the size). Null when missing or not a version (logged);
-   * other read errors (e.g. `current` is a folder) are thrown.
-   */
-  readCurrentSync(key: string): string | null {
-    const file = join(this.functionDir(key), 'current');
-    const st = this.lstat(file);
-    if (!st) return null;
-    const memo = this.currentMemo.get(key);
-    if (memo && memo.ino === st.ino && memo.mtimeMs === st.mtimeMs && memo.size === st.size) return memo.version;
-    const text = this.readText(file);
-    if (text === undefined) return null;
-    const v = text.trim();
-    const version = VERSION_RE.test(v) ? v : null;
-    if (!version) this.logger?.warn({ key, current: text.slice(0, 40) }, 'current pointer is not a version; ignored');
-    if (Date.now() - st.mtimeMs > 50) {
-      if (this.currentMemo.size >= DIRS_MEMO_SIZE) this.currentMemo.clear();
-      this.currentMemo.set(key, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, version });
-    } else {
-      this.currentMemo.delete(key);
-    }
-    return version;
-  }
-
-  private readonly currentMemo = new Map<string, { ino: number; mtimeMs: number; size: number; version: string | null }>();
-
-  async writeCache(entry: CacheEntry): Promise<void> {
-    await writeJsonAtomic(this.checkLinks(this.cacheFile(entry.key, entry.source_hash)), entry);
-  }
-
-  /**
-   * Drops the cache of one function, or of all; returns how many entries went. Versions stay.
-   * Takes each function's lock, so it never removes a cache folder under a publish in flight.
-   */
-  async deleteCache(key?: string): Promise<number> {
-    const keys = key !== undefined ? [checkKey(key)] : (await fs.readdir(this.checkLinks(this.paths.cache)).catch(() => [] as string[])).filter((n) => KEY_NAME_RE.test(n));
-    let deleted = 0;
-    for (const k of keys) {
-      deleted += await this.withFunctionLock(k, async () => {
-        const d = this.checkLinks(this.cacheDir(k));
-        const files = (await fs.readdir(d).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
-        await fs.rm(d, { recursive: true, force: true });
-        return files.length;
-      });
-    }
-    if (keys.length) await fsyncDir(this.paths.cache);
-    return deleted;
-  }
-
-  /** The function's summary fields, for detail responses; undefined when unknown. */
-  async describe(key: string): Promise<{ index: FunctionIndex; current: string | null } | undefined> {
-    const index = await this.readIndex(key);
-    if (!index) return undefined;
-    return { index, current: await this.readCurrent(key) };
-  }
+  /** Small JSON documents under `.dana/poet/`: `learning/settings.json`, `domains/NAME.json`. */
+  readDocument<T>(path: string, schema?: z.ZodType<T>): Promise<T | undefined>;
+  writeDocument(path: string, value: unknown): Promise<void>;
+  /** Makes the local workspace's `domains/` current (PostgreSQL: domains Train wrote in any process). */
+  syncDomains(): Promise<void>;
 }

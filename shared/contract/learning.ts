@@ -49,6 +49,12 @@ export const ExecutionRequestSchema = z
     fallback_used: z.boolean().optional(),
     /** What the wrapper decided and why, e.g. "not retried: argument 'rows' is one-shot (...)". */
     notes: z.array(z.string().max(500)).max(20).optional(),
+    /**
+     * How many calls this record stands for, when the reporter samples (default 1): 1/rate for a
+     * sampled success, 1 for a failure (always sent), 0 for a call sent only because its id was
+     * asked for (the sampled ones already count it). Metrics and Train weigh records by it.
+     */
+    weight: z.number().min(0).max(1_000_000).optional(),
   })
   .refine((r) => !(r.error && r.output !== undefined), {
     message: 'give either output (success) or error (failure), not both',
@@ -56,8 +62,20 @@ export const ExecutionRequestSchema = z
   });
 export type ExecutionRequest = z.infer<typeof ExecutionRequestSchema>;
 
+/** Records one `POST /poet/executions` may carry as an array (and the body stays within 1 MiB). */
+export const MAX_EXECUTION_BATCH = 1000;
+
+/** `POST /poet/executions` with an array: a batch, stored whole or not at all. */
+export const ExecutionBatchSchema = z
+  .array(ExecutionRequestSchema)
+  .min(1, 'send at least one record')
+  .max(MAX_EXECUTION_BATCH, `at most ${MAX_EXECUTION_BATCH} records per request; send the rest in another request`);
+
 export const ExecutionResponseSchema = z.object({ execution_id: RecordIdSchema });
 export type ExecutionResponse = z.infer<typeof ExecutionResponseSchema>;
+/** The answer to a batch: one id per record, in the order sent. */
+export const ExecutionBatchResponseSchema = z.object({ execution_ids: z.array(RecordIdSchema) });
+export type ExecutionBatchResponse = z.infer<typeof ExecutionBatchResponseSchema>;
 
 export const TruncationSchema = z.object({
   truncated: z.boolean(),
@@ -91,6 +109,8 @@ export const ExecutionResultFileSchema = z.object({
   attempt_log: z.array(AttemptSchema).optional(),
   fallback_used: z.boolean().optional(),
   notes: z.array(z.string()).optional(),
+  /** Calls this record stands for when the reporter sampled (absent: 1). */
+  weight: z.number().optional(),
 });
 export type ExecutionResultFile = z.infer<typeof ExecutionResultFileSchema>;
 
@@ -424,13 +444,14 @@ export const ServiceMetricsSchema = z.object({
   feedback_recorded: z.number().int(),
   trainings: z.number().int(),
   /**
-   * The learning records' rows held in memory and their estimated bytes, within fixed budgets
-   * (docs/learning.md, Memory): metrics and listings cover these, the newest records.
+   * What the learning records hold in memory, within fixed budgets (docs/learning.md, Memory):
+   * per-version running aggregates of executions (the rest reload from their checkpoints) and
+   * compact feedback rows (summaries cover these, the newest feedback).
    */
   learning_memory: z.object({
-    execution_rows: z.number().int(),
-    execution_row_bytes: z.number().int(),
-    execution_row_budget: z.number().int(),
+    aggregates: z.number().int(),
+    aggregate_bytes: z.number().int(),
+    aggregate_budget: z.number().int(),
     feedback_rows: z.number().int(),
     feedback_row_bytes: z.number().int(),
     feedback_row_budget: z.number().int(),

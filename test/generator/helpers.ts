@@ -112,10 +112,10 @@ export const PYTHON_PKG = join(__dirname, '..', '..', 'python');
  */
 export async function enhanceModule(ws: string, file: string, text: string, config: PoetConfigInput = {}): Promise<void> {
   write(ws, file, text);
-  const { PoetStore } = await import('../../server/storage/store');
+  const { FileStore } = await import('../../server/storage/file-store');
   const { createPipeline } = await import('../../server/service/generators');
   const { createLogger } = await import('../../server/service/logger');
-  const pipeline = createPipeline(new PoetStore(ws), createLogger('silent'));
+  const pipeline = createPipeline(new FileStore(ws), createLogger('silent'));
   for (const fn of parseSource(text, 'python').functions) {
     if (!fn.decorators.some((d) => d.name === 'poet' || d.name.endsWith('.poet'))) continue;
     await pipeline.enhance({ code: text, language: 'python', functionName: fn.name, config, contextFile: file });

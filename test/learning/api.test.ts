@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -60,17 +61,51 @@ describe('learning API: executions', function () {
   });
   after(() => t.close());
 
-  it('records an execution as context.json and result.json', async () => {
+  it('records an execution as one line of its version\'s log, and as context.json and result.json once feedback refers to it', async () => {
     const id = await post(t, { inputs: { a: 2, b: 5 }, output: 7, duration_ms: 42, attempts: 2 });
+    const logDir = join(t.ws, '.dana', 'poet', 'execution-log', 'add', 'v1');
+    const lines = (await Promise.all((await readdir(logDir)).filter((n) => n.endsWith('.jsonl')).map((n) => readFile(join(logDir, n), 'utf8')))).join('').split('\n');
+    const line = lines.find((l) => l.startsWith(`{"id":"${id}"`));
+    assert.ok(line, 'the record is a line of the log');
+    assert.ok(Buffer.byteLength(line) < 300, `${Buffer.byteLength(line)} bytes: ${line}`);
     const dir = join(t.ws, '.dana', 'poet', 'executions', id);
-    const ctx = ExecutionContextFileSchema.parse(JSON.parse(await readFile(join(dir, 'context.json'), 'utf8')));
-    const res = ExecutionResultFileSchema.parse(JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')));
-    assert.deepEqual([ctx.function_name, ctx.version, ctx.inputs, ctx.inputs_truncation.truncated], ['add', 'v1', { a: 2, b: 5 }, false]);
-    assert.deepEqual([res.status, res.output, res.duration_ms, res.attempts], ['success', 7, 42, 2]);
+    assert.equal(existsSync(dir), false, 'no folder until someone opens it');
     const got = await t.call('GET', `/poet/executions/${id}`);
     assert.equal(got.status, 200);
-    assert.deepEqual(got.body.context, ctx);
+    assert.deepEqual([got.body.context.function_name, got.body.context.version, got.body.context.inputs, got.body.context.inputs_truncation.truncated], ['add', 'v1', { a: 2, b: 5 }, false]);
+    assert.deepEqual([got.body.result.status, got.body.result.output, got.body.result.duration_ms, got.body.result.attempts], ['success', 7, 42, 2]);
     assert.deepEqual(got.body.feedback, []);
+    assert.equal((await t.call('POST', '/poet/feedback', { json: { execution_id: id, feedback: 'up' } })).status, 201);
+    const ctx = ExecutionContextFileSchema.parse(JSON.parse(await readFile(join(dir, 'context.json'), 'utf8')));
+    const res = ExecutionResultFileSchema.parse(JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')));
+    assert.deepEqual(ctx, got.body.context);
+    assert.deepEqual(res, got.body.result);
+  });
+
+  it('records a batch whole, answering one id per record in order', async () => {
+    const batch = [1, 2, 3].map((i) => execution({ inputs: { a: i, b: 0 }, output: i }));
+    const r = await t.call('POST', '/poet/executions', { json: batch });
+    assert.equal(r.status, 201, r.text);
+    const ids = r.body.execution_ids as string[];
+    assert.equal(ids.length, 3);
+    assert.deepEqual(ids, [...ids].sort(), 'ids sort in recording order');
+    for (const [i, id] of ids.entries()) assert.equal((await t.call('GET', `/poet/executions/${id}`)).body.context.inputs.a, i + 1);
+  });
+
+  it('refuses a whole batch naming the record and field at fault, and one over the limit', async () => {
+    const before = (await t.call('GET', '/poet/functions/add/executions?limit=1')).body.total;
+    const bad = await t.call('POST', '/poet/executions', { json: [execution(), { ...execution(), duration_ms: -1 }] });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.error.details.map((d: { field: string }) => d.field), ['[1].duration_ms']);
+    const unknown = await t.call('POST', '/poet/executions', { json: [execution(), execution({ version: 'v9' })] });
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.body.error.message, /^Record 1: Function "add" has no version v9/);
+    assert.equal(unknown.body.error.details.index, 1);
+    const tooMany = await t.call('POST', '/poet/executions', { json: Array.from({ length: 1001 }, () => ({})) });
+    assert.equal(tooMany.status, 400);
+    assert.match(tooMany.body.error.message, /at most 1000 records per request/);
+    assert.equal((await t.call('POST', '/poet/executions', { json: [] })).status, 400);
+    assert.equal((await t.call('GET', '/poet/functions/add/executions?limit=1')).body.total, before, 'nothing of a refused batch was stored');
   });
 
   it('records a failure with its error and phase', async () => {

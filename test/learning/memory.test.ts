@@ -2,9 +2,9 @@
 // stream into the built `poet serve`, started as the extension starts it
 // (server/service/runtime-profile.json: a 96 MB heap cap), one in 16 carrying the 15 KB inputs
 // and outputs that took the old service out of memory after 2,400 records. The process must
-// stay alive and under its cap, hold its rows within their byte budget (the row weights are
-// checked against V8's own figures in test/unit/row-window.test.ts), and lose no record: every
-// acknowledged execution is read back through the API afterwards.
+// stay alive and under its cap, hold its aggregates within their byte budget (the weights are
+// checked against V8's own figures in test/unit/row-window.test.ts), count every record in its
+// metrics, and lose none: every acknowledged execution is read back through the API afterwards.
 //
 // The workspace lives on /dev/shm where there is one: this test is about memory, and a disk's
 // fsync latency would only make it slower. Posts go over 16 keep-alive connections.
@@ -129,15 +129,14 @@ describe('learning memory under 100,000 executions', function () {
 
     const m = ServiceMetricsSchema.parse(JSON.parse((await call(agent, port, 'GET', '/poet/metrics')).text));
     assert.equal(m.executions_recorded, TOTAL);
-    const mem = m.learning_memory;
-    assert.ok(mem.execution_row_bytes <= mem.execution_row_budget, `rows ${mem.execution_row_bytes} B within ${mem.execution_row_budget} B`);
-    assert.ok(mem.execution_rows < TOTAL, 'the window let its oldest rows go');
-    // Metrics and listings work on the window.
+    // Metrics and listings cover every record, from the version's aggregate.
     const fm = JSON.parse((await call(agent, port, 'GET', '/poet/functions/add/metrics')).text) as { versions: Array<{ version: string; executions: number }> };
-    assert.equal(fm.versions.find((v) => v.version === 'v1')?.executions, mem.execution_rows);
+    assert.equal(fm.versions.find((v) => v.version === 'v1')?.executions, TOTAL);
     const list = JSON.parse((await call(agent, port, 'GET', '/poet/functions/add/executions?limit=1000')).text) as { total: number; executions: Array<{ execution_id: string }> };
-    assert.equal(list.total, mem.execution_rows);
-    assert.equal(list.executions[0]?.execution_id, ids[TOTAL - 1], 'newest first');
+    assert.equal(list.total, TOTAL);
+    assert.equal(list.executions[0]?.execution_id, ids.reduce((a, b) => (a > b ? a : b)), 'newest first');
+    const mem = ServiceMetricsSchema.parse(JSON.parse((await call(agent, port, 'GET', '/poet/metrics')).text)).learning_memory;
+    assert.ok(mem.aggregate_bytes <= mem.aggregate_budget, `aggregates ${mem.aggregate_bytes} B within ${mem.aggregate_budget} B`);
 
     // No record lost: every acknowledged one reads back whole (the first ones checked against
     // the contract too; for the rest, plain comparisons keep this test's own CPU down).
@@ -162,7 +161,7 @@ describe('learning memory under 100,000 executions', function () {
     console.log(
       `      ${TOTAL} executions in ${s(streamed - t0)}, read back in ${s(Date.now() - streamed)}; ` +
         `peak heap used ${maxHeap.toFixed(1)} MB (cap ${HEAP_CAP_MB} MB)${hasProc ? `, peak RSS ${maxRss.toFixed(0)} MB` : ''}; ` +
-        `${mem.execution_rows} rows held in ${(mem.execution_row_bytes / 2 ** 20).toFixed(1)} of ${(mem.execution_row_budget / 2 ** 20).toFixed(0)} MiB`,
+        `${mem.aggregates} aggregate(s) held in ${(mem.aggregate_bytes / 1024).toFixed(0)} KiB of ${(mem.aggregate_budget / 2 ** 20).toFixed(0)} MiB`,
     );
   });
 });

@@ -1,6 +1,6 @@
-// Learning records across service restarts (server/learning/records.ts): whole records live on
-// disk, rows in memory. A new service finds the records of the one before it, newest first,
-// also when an execution arrives before anything has read the folder.
+// Learning records across service restarts (the file store's execution log and aggregates): a
+// new service finds the records of the one before it, newest first, and counts them in its
+// metrics, also when an execution arrives before anything has read the log.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { ExecutionListSchema, FeedbackSummarySchema } from '../../shared/contract/learning';
@@ -44,8 +44,10 @@ describe('learning records across restarts', function () {
         const summary = FeedbackSummarySchema.parse((await second.call('GET', '/poet/functions/add/feedback')).body);
         assert.equal(summary.total_feedback, 1);
         assert.equal(summary.versions[0]?.recent[0]?.execution_id, ids[3]);
+        const fm = (await second.call('GET', '/poet/functions/add/metrics')).body;
+        assert.equal(fm.versions[0].executions, 21, 'the aggregate covers both services\' records');
         const m = (await second.call('GET', '/poet/metrics')).body;
-        assert.equal(m.learning_memory.execution_rows, 21);
+        assert.equal(m.learning_memory.aggregates, 1);
         assert.equal(m.learning_memory.feedback_rows, 1);
       } finally {
         await second.close();

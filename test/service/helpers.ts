@@ -88,11 +88,11 @@ export async function tempWorkspace(prefix = 'poet-svc-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
-export async function startTestService(opts: { ws?: string; token?: string } = {}): Promise<TestService> {
+export async function startTestService(opts: { ws?: string; token?: string; port?: number; store?: string } = {}): Promise<TestService> {
   const ws = opts.ws ?? (await tempWorkspace());
   const token = opts.token ?? 'test-token-' + Math.random().toString(36).slice(2);
   const logs: string[] = [];
-  const svc = await startService({ workspace: ws, port: 0, token, logger: memoryLogger(logs) });
+  const svc = await startService({ workspace: ws, port: opts.port ?? 0, token, logger: memoryLogger(logs), store: opts.store });
   return {
     svc,
     ws,

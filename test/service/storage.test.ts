@@ -10,7 +10,7 @@ import { INSTANCE_ID, TEMP_MARK, tempName, writeJsonAtomic } from '../../server/
 import { withFileLock } from '../../server/storage/lock';
 import { processStart, selfOwner } from '../../server/storage/owner';
 import { checkKey, resolveInside } from '../../server/storage/paths';
-import { PoetStore } from '../../server/storage/store';
+import { FileStore } from '../../server/storage/file-store';
 import { tempWorkspace } from './helpers';
 
 /** A pid that certainly belonged to a process that has exited. */
@@ -21,10 +21,10 @@ function deadPid(): number {
 
 describe('storage', () => {
   let ws: string;
-  let store: PoetStore;
+  let store: FileStore;
   beforeEach(async () => {
     ws = await tempWorkspace('poet-store-');
-    store = new PoetStore(ws);
+    store = new FileStore(ws);
     await store.ensureLayout();
   });
   afterEach(async () => {
@@ -50,11 +50,8 @@ describe('storage', () => {
     }
   });
 
-  it('store paths for executions and feedback stay inside and validate ids', () => {
-    assert.equal(store.executionDir('ex_123-abc'), join(ws, '.dana/poet/executions/ex_123-abc'));
-    assert.equal(store.feedbackDir('add'), join(ws, '.dana/poet/feedback/add'));
-    for (const bad of ['..', 'a/b', '', '-x', 'a\0']) assert.throws(() => store.executionDir(bad), PoetError);
-    assert.throws(() => store.feedbackDir('../x'), PoetError);
+  it('an execution id that is not one reads as missing, never as a path', async () => {
+    for (const bad of ['..', 'a/b', '', '-x', 'a\0', '../../functions/add']) assert.equal(await store.executions.get(bad), undefined);
   });
 
   it('writeJsonAtomic replaces the file whole and leaves no temporary file', async () => {
@@ -66,10 +63,12 @@ describe('storage', () => {
     assert.deepEqual(await readdir(join(store.paths.feedback, 'add')), ['x.json']);
   });
 
-  it('store.writeJson refuses paths outside .dana/poet', async () => {
-    await assert.rejects(store.writeJson(join(ws, 'outside.json'), {}), PoetError);
-    await store.writeJson(join(store.paths.executions, 'e1', 'context.json'), { ok: true });
-    assert.ok(existsSync(join(ws, '.dana/poet/executions/e1/context.json')));
+  it('documents stay inside .dana/poet', async () => {
+    await assert.rejects(store.writeDocument('../outside.json', {}), PoetError);
+    await assert.rejects(store.local.writeJson(join(ws, 'outside.json'), {}), PoetError);
+    await store.writeDocument('learning/settings.json', { ok: true });
+    assert.deepEqual(await store.readDocument('learning/settings.json'), { ok: true });
+    assert.ok(existsSync(join(ws, '.dana/poet/learning/settings.json')));
   });
 
   it('start-up cleanup removes dead writers\' temporary files and keeps live ones', async () => {
@@ -94,7 +93,7 @@ describe('storage', () => {
       await mkdir(join(f, '..'), { recursive: true });
       await writeFile(f, 'x');
     }
-    const removed = await store.cleanup();
+    const removed = await store.removeLeftovers();
     assert.deepEqual(removed.sort(), [dead, deadDir, ownEarlier, unparsable, ...underKeyV1].sort());
     assert.ok(existsSync(inVersion), 'version folders are immutable and not walked');
     assert.ok(existsSync(live), 'this instance\'s in-flight file stays');

@@ -51,15 +51,20 @@ describe('symbolic links inside .dana/poet', function () {
     });
   }
 
-  it('executions and feedback refuse their folders as links', async () => {
+  it('executions, their log and feedback refuse their folders as links', async () => {
     assert.equal((await transpile()).status, 200);
     const ok = await t.call('POST', '/poet/executions', { json: EXECUTION });
     assert.equal(ok.status, 201, ok.text);
     await linkOut('.dana/poet/feedback');
     expectRefused(await t.call('POST', '/poet/feedback', { json: { execution_id: ok.body.execution_id, feedback: 'good' } }), '.dana/poet/feedback');
     await outsideIsEmpty();
+    await rm(join(poet(), 'feedback'));
+    // Feedback keeps its record as executions/{id}/: not through a link.
     await linkOut('.dana/poet/executions');
-    expectRefused(await t.call('POST', '/poet/executions', { json: EXECUTION }), '.dana/poet/executions');
+    expectRefused(await t.call('POST', '/poet/feedback', { json: { execution_id: ok.body.execution_id, feedback: 'good' } }), '.dana/poet/executions');
+    await outsideIsEmpty();
+    await linkOut('.dana/poet/execution-log');
+    expectRefused(await t.call('POST', '/poet/executions', { json: EXECUTION }), '.dana/poet/execution-log');
     await outsideIsEmpty();
   });
 

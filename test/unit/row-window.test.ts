@@ -1,11 +1,13 @@
 // RowWindow (server/learning/row-window.ts): the learning rows' memory is bounded by bytes
-// across all functions, oldest rows out first; and the weights the records use for their rows
-// (records.ts) are at least what V8 really spends on them.
+// across all functions, oldest rows out first; and the weights the stores use for feedback rows
+// (feedback-rows.ts) and execution aggregates (aggregate.ts) are at least what V8 really spends.
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import type { ExecutionRecord } from '../../shared/contract/learning';
+import { VersionAggregate } from '../../server/learning/aggregate';
+import { feedbackWeight, type FeedbackRow } from '../../server/learning/feedback-rows';
 import { newRecordId } from '../../server/learning/ids';
-import { executionWeight, feedbackWeight, type ExecutionRow, type FeedbackRow } from '../../server/learning/records';
 import { RowWindow } from '../../server/learning/row-window';
 
 describe('RowWindow', () => {
@@ -64,12 +66,15 @@ describe('RowWindow', () => {
       return { measured, estimated: estimated / n };
     };
     const versions = ['v1', 'v2', 'v3'];
-    // Ids and timestamps as they come from JSON files, as the records read them.
-    const exec = measure(50_000, (w, i) => {
-      const c = JSON.parse(JSON.stringify({ id: newRecordId(), started_at: new Date(1.8e12 + i).toISOString() })) as { id: string; started_at: string };
-      const row: ExecutionRow = { id: c.id, version: versions[i % 3]!, started: Date.parse(c.started_at), ok: i % 4 > 0, duration_ms: 1.25 * i, attempts: 1 + (i % 3), timeouts: i % 2, perceive: false, enforce: i % 5 === 0, fallback: false };
-      w.add(`fn_${i % 10}`, row.id, row);
-      return executionWeight(row);
+    // Aggregates after many records: a full histogram (bins) and a full timeline.
+    const record = (i: number): ExecutionRecord => ({
+      context: { execution_id: `e${i}`, function_name: 'f', version: 'v1', inputs: null, inputs_truncation: { truncated: false, original_bytes: 4, limit_bytes: 16384 }, context: null, started_at: new Date(1.8e12 + i * 7_000).toISOString(), recorded_at: '' },
+      result: { execution_id: `e${i}`, status: i % 4 ? 'success' : 'error', duration_ms: 0.5 * 1.013 ** (i % 700), attempts: 1 },
+    });
+    const agg = measure(200, (w, i) => {
+      const a = VersionAggregate.of(Array.from({ length: 800 }, (_, j) => record(j + i)));
+      w.add('aggregates', String(i), a);
+      return a.bytes;
     });
     const fb = measure(20_000, (w, i) => {
       const f = JSON.parse(JSON.stringify({ stamp: `20261204T1510${String(i).padStart(8, '0')}Z-0000`, execution_id: newRecordId(), issues: i % 2 ? ['slow', 'wrong answer'] : [] })) as { stamp: string; execution_id: string; issues: string[] };
@@ -77,7 +82,7 @@ describe('RowWindow', () => {
       w.add(`fn_${i % 10}`, `fn_${i % 10}/${row.stamp}`, row);
       return feedbackWeight(row);
     });
-    assert.ok(exec.measured <= exec.estimated, `an execution row takes ${exec.measured.toFixed(0)} bytes, estimated ${exec.estimated.toFixed(0)}`);
+    assert.ok(agg.measured <= agg.estimated, `an execution aggregate takes ${agg.measured.toFixed(0)} bytes, estimated ${agg.estimated.toFixed(0)}`);
     assert.ok(fb.measured <= fb.estimated, `a feedback row takes ${fb.measured.toFixed(0)} bytes, estimated ${fb.estimated.toFixed(0)}`);
   });
 });

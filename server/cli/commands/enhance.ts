@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { PoetError } from '../../../shared/contract/errors';
 import { createPipeline } from '../../service/generators';
 import { createLogger } from '../../service/logger';
-import { PoetStore } from '../../storage/store';
+import { FileStore } from '../../storage/file-store';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type Command } from '../command';
 import { readSourceFile } from '../files';
@@ -76,7 +76,7 @@ export const enhance: Command = {
       const rel = relative(workspace, resolve(file));
       // A file outside the workspace is enhanced without a source_file (like code sent over HTTP).
       const contextFile = rel.startsWith('..') || isAbsolute(rel) ? null : rel;
-      const store = new PoetStore(workspace, logger);
+      const store = new FileStore(workspace, logger);
       const pipeline = createPipeline(store, logger);
       const request = { code: src.text, language: src.language, key: values.key, config, contextFile, force: values.force ?? false };
       const marked = values.function === undefined ? poetFunctions(src.text, src.language) : null;

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { composeDana } from '../../generator/dana/load';
 import type { EnhancePipeline } from '../../service/pipeline';
-import type { PoetStore } from '../../storage/store';
+import type { FileStore } from '../../storage/file-store';
 import { writeFileAtomic } from '../../storage/atomic';
 import { collectModules, inside, type DanaModule } from './modules';
 import { chooseVersions } from './versions';
@@ -49,7 +49,7 @@ export interface BuildOptions {
   cwd: string;
   /** DANAPATH entries the interpreter will search (absolute). */
   danapath: string[];
-  store: PoetStore;
+  store: FileStore;
   /** With --enhance: functions without a matching version are enhanced first. */
   pipeline?: EnhancePipeline;
   display: (path: string) => string;

@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../args';
 import { CliError, EXIT } from '../command';
 import { createPipeline } from '../../service/generators';
 import { createLogger } from '../../service/logger';
-import { PoetStore } from '../../storage/store';
+import { FileStore } from '../../storage/file-store';
 import { buildProgram, type BuildResult } from './build';
 import { inside, ModuleSyntaxError } from './modules';
 
@@ -52,7 +52,7 @@ export async function prepare(command: 'run' | 'build', args: string[], usage: s
 
   const display = (p: string) => displayPath(p, cwd);
   const logger = createLogger(process.env.POET_LOG_LEVEL ?? 'warn');
-  const store = new PoetStore(workspace, logger);
+  const store = new FileStore(workspace, logger);
   const danapath = (process.env.DANAPATH ?? '').split(delimiter).filter(Boolean).map((p) => resolve(cwd, p));
   try {
     const build = await buildProgram({

@@ -9,7 +9,7 @@ import { poetDecorator } from '../../../shared/source/locate';
 import type { FunctionModel } from '../../../shared/source/model';
 import { danaRuntimeFiles } from '../../generator/runtime-files';
 import type { EnhancePipeline } from '../../service/pipeline';
-import type { PoetStore } from '../../storage/store';
+import type { FileStore } from '../../storage/file-store';
 import type { DanaModule } from './modules';
 
 export interface ChosenVersion {
@@ -29,7 +29,7 @@ export interface Choice {
 }
 
 export interface ChooseOptions {
-  store: PoetStore;
+  store: FileStore;
   /** Given with --enhance: functions without a matching version are enhanced first. */
   pipeline?: EnhancePipeline;
   /** How a file is named in messages (relative to the current directory). */

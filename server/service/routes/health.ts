@@ -1,4 +1,3 @@
-import { constants, existsSync, promises as fs } from 'node:fs';
 import { Router } from 'express';
 import type { HealthResponse, PoetHealthResponse } from '../../../shared/contract/api';
 import type { ServiceDeps } from '../deps';
@@ -18,15 +17,7 @@ export function healthRoutes(deps: ServiceDeps): Router {
   });
 
   r.get('/poet/health', async (_req, res) => {
-    let storage: PoetHealthResponse['components']['storage'];
-    // Before the first version, .dana/poet/ does not exist yet: then the workspace must be writable.
-    const target = existsSync(deps.paths.root) ? deps.paths.root : deps.workspace;
-    try {
-      await fs.access(target, constants.W_OK);
-      storage = { ok: true };
-    } catch (e) {
-      storage = { ok: false, message: `${target} is not writable: ${(e as Error).message}` };
-    }
+    const storage: PoetHealthResponse['components']['storage'] = await deps.store.health();
     const body: PoetHealthResponse = { ...base(), components: { storage, generator: deps.pipeline.generatorStatus(), parser: deps.pipeline.parserStatus() } };
     res.json(body);
   });
