@@ -778,73 +778,202 @@ def _jsonable(value, depth=0):
     return _show(value)
 
 
+def _sample_rate(text):
+    """POET_SAMPLE_RATE as a share of successful calls to report, in (0, 1]; 1 when unset or bad."""
+    if text is None or not text.strip():
+        return 1.0
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = float("nan")
+    if not 0.0 < rate <= 1.0:
+        import warnings
+        warnings.warn("POET_SAMPLE_RATE=%r is not a number in (0, 1]: every call is reported" % text, RuntimeWarning, stacklevel=2)
+        return 1.0
+    return rate
+
+
 class _Reporter:
     """Sends execution records to POET_API_URL/poet/executions from one background thread, in
-    order, with a bounded queue: a slow or dead service costs the caller nothing and never
-    changes a result (records beyond the bound are dropped and counted)."""
+    batches: whatever queued while the last request was in flight, up to MAX_BATCH records and
+    MAX_BATCH_BYTES, as one JSON array. The queue is bounded, so a slow or dead service costs the
+    caller nothing and never changes a result: records beyond the bound are dropped and counted.
+    A service that refuses connections (restarting) is retried with backoff; meanwhile flush()
+    does not wait for it.
+
+    Sampling (POET_SAMPLE_RATE, or configure(sample_rate=...)): only that share of successful calls
+    is sent, each with weight 1/rate (the calls it stands for). Failures are always sent. So is a
+    call feedback may refer to: the last call of each function is held when sampled out, and sent
+    (with weight 0, as the sampled ones already count it) when its id is asked for
+    (execution_id(), behind last_execution_id())."""
 
     MAX_PENDING = 10000
+    MAX_BATCH = 100
+    MAX_BATCH_BYTES = 512 * 1024
+    # The service takes bodies up to 1 MiB; a record bigger than that alone is dropped.
+    MAX_RECORD_BYTES = 1024 * 1024 - 64
 
     def __init__(self):
         self.url = (_os.environ.get("POET_API_URL") or "").rstrip("/")
         self.key = _os.environ.get("POET_API_KEY") or None
+        self.sample_rate = _sample_rate(_os.environ.get("POET_SAMPLE_RATE"))
         self.queue = _deque()
         self.cond = _threading.Condition()
         self.thread = None
         self.busy = 0
         self.dropped = 0
+        self.unreachable = False
         self.last_id = {}
+        self.held = {}
+        self.requests = 0
+        import random
+        self.random = random.Random()
 
     @property
     def enabled(self):
         return bool(self.url)
 
-    def configure(self, url=None, key=None):
+    def configure(self, url=None, key=None, sample_rate=None):
         self.url = (url or "").rstrip("/")
         self.key = key or None
+        if sample_rate is not None:
+            self.sample_rate = _sample_rate(str(sample_rate))
 
     def send(self, op, body):
+        """Queues the record of one call of ``op`` (any hashable naming the function)."""
+        rate = self.sample_rate
         with self.cond:
-            if len(self.queue) >= self.MAX_PENDING:
-                self.dropped += 1
-                return
-            self.queue.append((op, body))
-            self.busy += 1
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = _threading.Thread(target=self._run, name="poet-report", daemon=True)
-                self.thread.start()
-            self.cond.notify()
+            if rate < 1.0 and "error" not in body:
+                if self.random.random() >= rate:
+                    self.held[op] = body
+                    return
+                body["weight"] = 1.0 / rate
+            self.held.pop(op, None)
+            self._enqueue(op, body)
+
+    def execution_id(self, op, wait=True):
+        """The service's id for the last call of ``op``, sending that call first if sampling held
+        it back; None when reporting is off or the service did not answer."""
+        with self.cond:
+            body = self.held.pop(op, None)
+            if body is not None:
+                body["weight"] = 0
+                self._enqueue(op, body)
+        if wait:
+            self.flush()
+        return self.last_id.get(op)
+
+    def _enqueue(self, op, body):
+        if len(self.queue) >= self.MAX_PENDING:
+            self.dropped += 1
+            return
+        self.queue.append((op, body))
+        self.busy += 1
+        if self.thread is None or not self.thread.is_alive():
+            if self.thread is None:
+                import atexit
+                atexit.register(self.flush, 2.0)
+            self.thread = _threading.Thread(target=self._run, name="poet-report", daemon=True)
+            self.thread.start()
+        self.cond.notify()
 
     def _run(self):
         import json as _json
-        import urllib.request
         while True:
             with self.cond:
                 while not self.queue:
                     self.cond.wait()
-                op, body = self.queue.popleft()
+                taken = [self.queue.popleft() for _ in range(min(self.MAX_BATCH, len(self.queue)))]
+            batch, size = [], 2
+            for op, body in taken:
+                try:
+                    text = _json.dumps(body)
+                except Exception:
+                    text = None
+                if text is None or len(text) > self.MAX_RECORD_BYTES:
+                    self._done(1, dropped=1)
+                    continue
+                if batch and size + len(text) + 1 > self.MAX_BATCH_BYTES:
+                    self._post(batch)
+                    batch, size = [], 2
+                batch.append((op, text))
+                size += len(text) + 1
+            if batch:
+                self._post(batch)
+
+    def _post(self, batch):
+        """Sends records (op, json text) as one array; a refused batch is sent record by record, so
+        one bad record is dropped alone."""
+        import urllib.error
+        delay = 0.1
+        while True:
             try:
-                req = urllib.request.Request(self.url + "/poet/executions", data=_json.dumps(body).encode("utf-8"),
-                                             method="POST", headers={"Content-Type": "application/json"})
-                if self.key:
-                    req.add_header("Authorization", "Bearer " + self.key)
-                with urllib.request.urlopen(req, timeout=2.0) as res:
-                    got = _json.loads(res.read().decode("utf-8") or "{}")
-                if got.get("execution_id"):
-                    self.last_id[op] = got["execution_id"]
+                got = self._request("[" + ",".join(t for _, t in batch) + "]")
+                ids = got.get("execution_ids") or []
+                for (op, _), i in zip(batch, ids):
+                    self.last_id[op] = i
+                self._done(len(batch))
+                return
+            except urllib.error.HTTPError as e:
+                if e.code == 503:
+                    pass
+                elif 400 <= e.code < 500 and len(batch) > 1:
+                    for op, text in batch:
+                        self._single(op, text)
+                    return
+                else:
+                    self._done(len(batch), dropped=len(batch))
+                    return
+            except urllib.error.URLError as e:
+                if not isinstance(e.reason, ConnectionRefusedError):
+                    self._done(len(batch), dropped=len(batch))
+                    return
             except Exception:
-                pass  # reporting is best effort by design
-            finally:
-                with self.cond:
-                    self.busy -= 1
-                    self.cond.notify_all()
+                self._done(len(batch), dropped=len(batch))
+                return
+            # Not listening (restarting, or down): try again later; flush() does not wait meanwhile.
+            with self.cond:
+                self.unreachable = True
+                self.cond.notify_all()
+            _time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+            with self.cond:
+                self.unreachable = False
+
+    def _single(self, op, text):
+        try:
+            got = self._request(text)
+            if got.get("execution_id"):
+                self.last_id[op] = got["execution_id"]
+            self._done(1)
+        except Exception:
+            self._done(1, dropped=1)
+
+    def _request(self, data):
+        import json as _json
+        import urllib.request
+        req = urllib.request.Request(self.url + "/poet/executions", data=data.encode("utf-8"),
+                                     method="POST", headers={"Content-Type": "application/json"})
+        if self.key:
+            req.add_header("Authorization", "Bearer " + self.key)
+        self.requests += 1
+        with urllib.request.urlopen(req, timeout=5.0) as res:
+            return _json.loads(res.read().decode("utf-8") or "{}")
+
+    def _done(self, n, dropped=0):
+        with self.cond:
+            self.busy -= n
+            self.dropped += dropped
+            self.cond.notify_all()
 
     def flush(self, timeout=5.0):
+        """Waits until every queued record is sent (True), the service is unreachable or the time is
+        up (False)."""
         end = _time.monotonic() + timeout
         with self.cond:
             while self.busy > 0:
                 left = end - _time.monotonic()
-                if left <= 0:
+                if left <= 0 or self.unreachable:
                     return False
                 self.cond.wait(left)
         return True
@@ -853,9 +982,10 @@ class _Reporter:
 REPORTER = _Reporter()
 
 
-def configure_reporting(url=None, key=None):
-    """Report executions to ``url`` (the POET service) from now on; None turns reporting off."""
-    REPORTER.configure(url, key)
+def configure_reporting(url=None, key=None, sample_rate=None):
+    """Report executions to ``url`` (the POET service) from now on; None turns reporting off.
+    ``sample_rate`` in (0, 1] reports that share of successful calls (failures always)."""
+    REPORTER.configure(url, key, sample_rate)
 
 
 # ----------------------------------------------------------------------------------- operation
@@ -1012,10 +1142,9 @@ class Operation:
         return inspect.signature(self.original()).parameters[param].default
 
     def last_execution_id(self, wait=True):
-        """Id the service gave this function's last reported call (None when reporting is off)."""
-        if wait:
-            REPORTER.flush()
-        return REPORTER.last_id.get(self)
+        """Id the service gave this function's last call, for feedback (None when reporting is off).
+        A call sampling held back is sent now."""
+        return REPORTER.execution_id(self, wait)
 
     # ---- arguments
 

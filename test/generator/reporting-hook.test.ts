@@ -27,9 +27,13 @@ describe('generated Python: execution reporting', function () {
   before(async () => {
     let n = 0;
     server = createServer(async (req, res) => {
-      got.push({ auth: req.headers.authorization, body: JSON.parse(await body(req)), path: req.url });
+      // The reporter sends batches (arrays); one record alone when a batch was refused.
+      const sent = JSON.parse(await body(req)) as unknown;
+      const records = Array.isArray(sent) ? sent : [sent];
+      for (const r of records) got.push({ auth: req.headers.authorization, body: r, path: req.url });
       res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ execution_id: `exec-${++n}` }));
+      const ids = records.map(() => `exec-${++n}`);
+      res.end(JSON.stringify(Array.isArray(sent) ? { execution_ids: ids } : { execution_id: ids[0] }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
