@@ -3,7 +3,8 @@
 //                                        installs with apt-get when missing), the plain-Node
 //                                        mocha layer, the real-VS-Code layer (unless POET_SKIP_VSCODE=1)
 //   node scripts/test.mjs --only static  typecheck and lint, one test each
-//   node scripts/test.mjs --only unit    the plain-Node mocha layer only
+//   node scripts/test.mjs --only unit    the plain-Node mocha layer only (with a PostgreSQL server it
+//                                        starts unless POET_TEST_DATABASE_URL names one)
 //   node scripts/test.mjs --only vscode  the real-VS-Code layer only
 // Extra arguments after `--` go to mocha (e.g. `-- --grep storage`).
 import { spawnSync } from 'node:child_process';
@@ -76,6 +77,29 @@ function ensurePyflakes() {
   return `apt-get install python3-pyflakes failed: ${`${r.stderr ?? ''}${r.stdout ?? ''}${r.error?.message ?? ''}`.trim().split('\n').pop()}`;
 }
 
+/**
+ * The PostgreSQL store's tests need a real server. Unless POET_TEST_DATABASE_URL names one, a
+ * local one is started here (scripts/postgres/start.sh: Debian's postgresql, installed when
+ * missing, its cluster run by the postgres user), as pyflakes and chromium are installed for
+ * the other layers. From then on those tests fail rather than skip when it is gone.
+ * Returns why it could not, or undefined.
+ */
+function ensurePostgres() {
+  if (process.env.POET_TEST_DATABASE_URL) {
+    process.env.POET_REQUIRE_POSTGRES = '1';
+    return undefined;
+  }
+  console.log('  (starting PostgreSQL for the store tests: scripts/postgres/start.sh)');
+  const r = spawnSync('bash', [join(root, 'scripts/postgres/start.sh')], { encoding: 'utf8' });
+  const url = (r.stdout ?? '').trim().split('\n').pop();
+  if (r.status !== 0 || !/^postgres:\/\//.test(url ?? '')) {
+    return `scripts/postgres/start.sh failed: ${`${r.stderr ?? ''}${r.error?.message ?? ''}`.trim().split('\n').pop()}`;
+  }
+  process.env.POET_TEST_DATABASE_URL = url;
+  process.env.POET_REQUIRE_POSTGRES = '1';
+  return undefined;
+}
+
 // Static checks first: CI runs only the README's `npm ci && npm test`, so they belong here.
 if (!only || only === 'static') {
   console.log('\n=== static ===');
@@ -98,6 +122,11 @@ if (only !== 'static') {
 }
 
 if (!only || only === 'unit') {
+  const noPostgres = ensurePostgres();
+  if (noPostgres) {
+    console.log(`  ✖ PostgreSQL for the store tests: ${noPostgres}`);
+    tally.failed += 1;
+  }
   run('node', process.execPath, [join(root, 'node_modules/mocha/bin/mocha.js'), ...mochaArgs]);
 }
 if ((!only && process.env.POET_SKIP_VSCODE !== '1') || only === 'vscode') {

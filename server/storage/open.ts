@@ -23,5 +23,7 @@ export function redactUrl(url: string): string {
 export async function openStore(opts: { workspace: string; store?: string; logger?: Logger }): Promise<PoetStore> {
   const spec = parseStoreSpec(opts.store);
   if (spec.kind === 'file') return new FileStore(opts.workspace, opts.logger);
-  throw new Error('the PostgreSQL store is not available yet');
+  // Loaded only when used: the extension's backend never needs the driver.
+  const { PgStore } = await import('./postgres/pg-store');
+  return PgStore.open({ url: spec.url, workspace: opts.workspace, logger: opts.logger });
 }

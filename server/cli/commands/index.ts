@@ -7,5 +7,6 @@ import { serve } from './serve';
 import { enhance } from './enhance';
 import { build } from './build';
 import { run } from './run';
+import { sync } from './sync';
 
-export const commands: readonly Command[] = [functions, check, serve, enhance, build, run];
+export const commands: readonly Command[] = [functions, check, serve, enhance, build, run, sync];

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV } from '../../../shared/contract/api';
 import { startService } from '../../service/start';
+import { parseStoreSpec, STORE_ENV } from '../../storage/open';
 import { isLoopback, resolveToken } from '../../service/token';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type Command } from '../command';
@@ -10,7 +11,7 @@ export const serve: Command = {
   name: 'serve',
   summary: 'run the POET HTTP service on a workspace',
   usage: [
-    'Usage: poet serve [--workspace DIR] [--port N] [--host ADDRESS]',
+    'Usage: poet serve [--workspace DIR] [--port N] [--host ADDRESS] [--store file|postgres://...]',
     '',
     'Runs the POET HTTP service, writing .dana/poet/ in the workspace. When ready it prints',
     `"POET service listening on http://HOST:PORT" and, when ${TOKEN_ENV} is not set, a second`,
@@ -22,6 +23,10 @@ export const serve: Command = {
     `  --host ADDRESS    bind address (default ${DEFAULT_HOST}); another address needs ${TOKEN_ENV} set`,
     '  --allow-host NAME a Host name clients use to reach this machine (repeatable; also',
     '                    POET_ALLOWED_HOSTS=name1,name2). Loopback names are always allowed.',
+    `  --store STORE     where versions, executions and feedback live (also ${STORE_ENV}): "file"`,
+    '                    (default: .dana/poet/ in the workspace), or a PostgreSQL URL,',
+    '                    postgres://USER:PASSWORD@HOST:PORT/DB, shared by every service given it.',
+    '                    The workspace then holds only user domains; see also `poet sync`.',
     '',
     'Exit status: 0 after SIGINT/SIGTERM, 2 on bad options, 1 if the service cannot start.',
   ].join('\n'),
@@ -31,6 +36,7 @@ export const serve: Command = {
       port: { type: 'string' },
       host: { type: 'string' },
       'allow-host': { type: 'string', multiple: true },
+      store: { type: 'string' },
     });
     if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'. Use --workspace DIR.`);
     const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
@@ -46,9 +52,15 @@ export const serve: Command = {
     for (const h of allowedHosts) {
       if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(h)) throw new CliError(`--allow-host '${h}' is not a host name or address.`);
     }
+    const store = values.store ?? process.env[STORE_ENV];
+    try {
+      parseStoreSpec(store);
+    } catch (e) {
+      throw new CliError(`--store: ${(e as Error).message}.`);
+    }
     let handle;
     try {
-      handle = await startService({ workspace: resolve(values.workspace ?? '.'), host, port, token, allowedHosts, announce: true });
+      handle = await startService({ workspace: resolve(values.workspace ?? '.'), host, port, token, allowedHosts, announce: true, store });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'EADDRINUSE' ? `port ${port} is in use (try --port 0)` : (e as Error).message;
