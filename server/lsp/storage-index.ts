@@ -83,7 +83,7 @@ function inode(dir: string): number | undefined {
  * metadata, newest first, and stops at the first match.
  */
 export async function readMatchingVersion(workspace: string, stored: StoredFunction, hash: string): Promise<string | undefined> {
-  const store = new PoetStore(workspace);
+  const store = new FileStore(workspace);
   for (const v of [...stored.versions].reverse()) {
     if (v === stored.version) continue;
     const meta = await store.readMetadata(stored.key, v).catch(() => undefined);

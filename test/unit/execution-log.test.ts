@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromLine, toLine } from '../../server/learning/execution-line';
+import { fromLine } from '../../server/learning/execution-line';
 import { buildExecution } from '../../server/learning/records';
 import { LogFile } from '../../server/storage/log-file';
 
