@@ -62,13 +62,22 @@ export const MIGRATIONS: readonly Migration[] = [
         record text NOT NULL
       );
       CREATE INDEX poet_executions_newest ON poet_executions (key, version, id);
-      -- The running aggregate of each version's executions (server/learning/aggregate.ts).
+      -- The running aggregate of each version's executions (server/learning/aggregate.ts): a
+      -- base row, plus one small delta per commit, merged into the base now and then. Commits
+      -- only insert deltas, so concurrent ones never wait for each other on a row lock.
       CREATE TABLE poet_aggregates (
         key text NOT NULL,
         version integer NOT NULL,
         aggregate jsonb NOT NULL,
         PRIMARY KEY (key, version)
       );
+      CREATE TABLE poet_aggregate_deltas (
+        id bigserial PRIMARY KEY,
+        key text NOT NULL,
+        version integer NOT NULL,
+        delta jsonb NOT NULL
+      );
+      CREATE INDEX poet_aggregate_deltas_version ON poet_aggregate_deltas (key, version, id);
       CREATE TABLE poet_feedback (
         key text NOT NULL,
         stamp text NOT NULL,

@@ -57,7 +57,7 @@ export class PgStore implements PoetStore {
     this.location = redactUrl(url);
     this.local = new WorkspaceFiles(workspace, logger);
     this.paths = this.local.paths;
-    this.executions = new PgExecutions(db);
+    this.executions = new PgExecutions(db, logger);
     this.feedback = new PgFeedback(db);
   }
 
