@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { danaRuntimeFiles } from '../../server/generator/runtime-files';
-import { ExecutionDetailSchema, ExecutionListSchema } from '../../shared/contract/learning';
+import { ExecutionDetailSchema, ExecutionListSchema, FunctionMetricsSchema, ServiceMetricsSchema } from '../../shared/contract/learning';
 import { startTestService, type TestService } from '../service/helpers';
 import { lines, python } from './helpers';
 
@@ -133,5 +133,60 @@ describe('enhanced Dana: execution reporting through the runtime helper', functi
     }
     const list = ExecutionListSchema.parse((await s.call('GET', '/poet/functions/get_rate/executions?limit=10')).body);
     assert.equal(list.total, 5, 'only the five of the first test');
+  });
+});
+
+/** python3 code that plays `n` calls through the helper: every 20th fails (the original's KeyError). */
+function burst(ws: string, n: number): string {
+  const helper = join(ws, '.dana', 'poet', danaRuntimeFiles().files.find((f) => f.path.endsWith('.py') && f.path.includes('/dana/'))!.path);
+  return `
+import importlib.util, json
+spec = importlib.util.spec_from_file_location("helper", ${JSON.stringify(helper)})
+h = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(h)
+plan = {"names": ["currency"], "report": {"key": "get_rate", "version": "v1"}}
+for i in range(${n}):
+    t = h.trace(plan, ["C%d" % i])
+    if i % 20 == 0:
+        h.failed(t, h.failure(KeyError("C%d" % i), [], h.clock(), t)["error"], "operate")
+    else:
+        h.done(t, h.wait(1.0 + i, 5, [], h.clock(), t)["value"])
+print(json.dumps(h._rt.REPORTER.flush(30.0)))
+`;
+}
+
+// Dana's helper reports through the Python runtime's reporter, so a Dana program's calls go in
+// batches from one thread and honour POET_SAMPLE_RATE the same way (issue 16).
+describe('enhanced Dana: reporting in batches, with sampling', function () {
+  this.timeout(120_000);
+  let s: TestService;
+  const posts = async () =>
+    ServiceMetricsSchema.parse((await s.call('GET', '/poet/metrics')).body).requests.filter((r) => r.method === 'POST' && r.route === '/poet/executions' && r.status === 201).reduce((n, r) => n + r.count, 0);
+  const metrics = async () => FunctionMetricsSchema.parse((await s.call('GET', '/poet/functions/get_rate/metrics')).body).versions.find((v) => v.version === 'v1')!;
+
+  beforeEach(async () => {
+    s = await startTestService();
+    await s.svc.pipeline.enhance({ code: APP, language: 'dana', contextFile: 'app.na' });
+  });
+  afterEach(() => s.close());
+
+  it('sends 300 calls in far fewer requests, every one recorded', async () => {
+    const r = await python(s.ws, burst(s.ws, 300), { POET_API_URL: s.svc.url, POET_API_KEY: s.token });
+    assert.deepEqual(lines(r), [true]);
+    const m = await metrics();
+    assert.deepEqual([m.executions, m.successes], [300, 285]);
+    const requests = await posts();
+    assert.ok(requests <= 150, `${requests} requests for 300 calls`);
+  });
+
+  it('samples successes with POET_SAMPLE_RATE and keeps every failure', async () => {
+    const r = await python(s.ws, burst(s.ws, 400), { POET_API_URL: s.svc.url, POET_API_KEY: s.token, POET_SAMPLE_RATE: '0.25' });
+    assert.deepEqual(lines(r), [true]);
+    const m = await metrics();
+    assert.equal(m.executions - m.successes, 20, 'every failure kept');
+    // 380 successes, about a quarter sent, each standing for 4 calls (a binomial: ±5 σ).
+    assert.ok(m.successes % 4 === 0 && m.successes >= 4 * 50 && m.successes <= 4 * 140, `${m.successes} successes counted`);
+    const stored = ExecutionListSchema.parse((await s.call('GET', '/poet/functions/get_rate/executions?limit=1')).body).total;
+    assert.ok(stored < 200, `${stored} records stored for 400 calls`);
   });
 });

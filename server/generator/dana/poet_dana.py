@@ -14,8 +14,10 @@ from .dana/poet/runtime/python/ (POET_PYTHON_RUNTIME):
 * one-shot arguments and the clock;
 * execution reporting: with POET_API_URL set, each call of an enhanced function is sent to the
   POET service with the fields the Python runtime sends (inputs, output or error, duration,
-  attempts and their log, version), through the Python runtime's background reporter. Reporting
-  only reads values: it never changes a result or an error, and its own failures are swallowed.
+  attempts and their log, version), through the Python runtime's background reporter: in
+  batches from one thread, a bounded queue, POET_SAMPLE_RATE honoured (failures always sent).
+  Reporting only reads values: it never changes a result or an error, and its own failures are
+  swallowed.
 """
 
 import atexit
