@@ -21,10 +21,13 @@ import { withFileLock } from './lock';
 import { checkKey, checkVersion, resolveInside, versionNumber, type PoetPaths } from './paths';
 import { CacheEntrySchema, FunctionIndexSchema, type CacheEntry, type FunctionIndex } from './schemas';
 import type { PoetStore, RuntimeSource, VersionFile } from './store';
+import { StatMemo } from './stat-memo';
 import { WorkspaceFiles } from './workspace-files';
 
-/** Checked folder paths of this many keys are kept (a few hundred bytes each). */
-const DIRS_MEMO_SIZE = 4096;
+/** Checked folder paths and `current` pointers of this many keys are kept (a few hundred bytes each). */
+const KEYS_MEMO_SIZE = 4096;
+/** Function list rows kept (about 300 bytes each): more than any workspace measured (5,120). */
+const SUMMARIES_MEMO_SIZE = 16384;
 
 /**
  * Parsed cache entries kept in memory, at most 512 and 16 MiB of entry files: each holds a
@@ -70,14 +73,13 @@ export class FileStore implements PoetStore {
    * zod parse) plus two containment checks were a tenth of a hit's CPU time. Bounded, since
    * keys come from requests.
    */
-  private readonly dirs = new Map<string, { fn: string; cache: string }>();
+  private readonly dirs = new BoundedMemo<{ fn: string; cache: string }>(KEYS_MEMO_SIZE, Number.POSITIVE_INFINITY);
   private dirsOf(key: string): { fn: string; cache: string } {
     let d = this.dirs.get(key);
     if (!d) {
       const k = checkKey(key);
       d = { fn: resolveInside(this.paths.functions, k), cache: resolveInside(this.paths.cache, k) };
-      if (this.dirs.size >= DIRS_MEMO_SIZE) this.dirs.clear();
-      this.dirs.set(key, d);
+      this.dirs.set(key, d, 1);
     }
     return d;
   }
@@ -190,12 +192,6 @@ export class FileStore implements PoetStore {
       throw e;
     }
     return names.filter((n) => VERSION_RE.test(n)).sort((a, b) => versionNumber(a) - versionNumber(b));
-  }
-
-  async nextVersion(key: string): Promise<string> {
-    const vs = await this.listVersions(key);
-    const last = vs[vs.length - 1];
-    return `v${last ? versionNumber(last) + 1 : 1}`;
   }
 
   async readIndex(key: string): Promise<FunctionIndex | undefined> {
@@ -343,11 +339,10 @@ export class FileStore implements PoetStore {
   /**
    * Every function with at least one version, sorted by key.
    *
-   * Summaries are memoised per function and revalidated by the mtimes of the function folder
-   * (which changes whenever index.json or current is renamed into place, by this process,
-   * another POET process or a tool such as git) and of `current` (which a person may edit in
-   * place). Two stats per function instead of two reads and a schema check.
-   * A folder changed within the last 50 ms is not memoised (mtime ticks are coarse).
+   * Summaries are remembered per function under the stats of the function folder (which
+   * changes whenever index.json or current is renamed into place, by this process, another
+   * POET process or a tool such as git) and of `current` (which a person may edit in place):
+   * two stats per function instead of two reads and a schema check (stat-memo.ts).
    */
   async listFunctions(): Promise<FunctionSummary[]> {
     let keys: string[];
@@ -358,43 +353,39 @@ export class FileStore implements PoetStore {
       throw e;
     }
     keys.sort();
-    const now = Date.now();
     const stale: string[] = [];
-    const stamps = new Map<string, number>();
+    const stamps = new Map<string, Array<Stats | undefined>>();
     for (const key of keys) {
       // Synchronous on purpose: a stat of a cached inode takes microseconds, far less than a
       // thread-pool round trip. `current` is stat'ed too: a person may edit it in place.
       const dir = join(this.paths.functions, key);
       const d = this.lstat(dir);
       if (!d?.isDirectory()) continue;
-      const c = this.lstat(join(dir, 'current'));
-      const stamp = Math.max(d.mtimeMs, c?.mtimeMs ?? 0);
-      stamps.set(key, stamp);
-      if (this.summaries.get(key)?.stamp !== stamp) stale.push(key);
+      const stats = [d, this.lstat(join(dir, 'current'))];
+      stamps.set(key, stats);
+      if (this.summaries.get(key, stats) === undefined) stale.push(key);
     }
     // Cold entries are read synchronously in slices, yielding between slices: thousands of
     // tiny reads through the thread pool cost seconds on a busy machine, this costs ~20 µs each.
     const fresh = new Map<string, FunctionSummary | null>();
     for (let i = 0; i < stale.length; i++) {
       const key = stale[i]!;
-      const stamp = stamps.get(key)!;
       const summary = this.readSummarySync(key);
       fresh.set(key, summary);
-      if (now - stamp > 50) this.summaries.set(key, { stamp, summary });
-      else this.summaries.delete(key);
+      this.summaries.set(key, stamps.get(key)!, summary);
       if (i % 500 === 499) await new Promise((r) => setImmediate(r));
     }
     const out: FunctionSummary[] = [];
     for (const key of keys) {
       if (!stamps.has(key)) continue;
-      const s = fresh.has(key) ? fresh.get(key) : this.summaries.get(key)?.summary;
+      const s = fresh.has(key) ? fresh.get(key) : this.summaries.get(key, stamps.get(key)!);
       if (s) out.push(s);
     }
-    for (const k of this.summaries.keys()) if (!stamps.has(k)) this.summaries.delete(k);
     return out;
   }
 
-  private readonly summaries = new Map<string, { stamp: number; summary: FunctionSummary | null }>();
+  /** null: a function folder without a readable summary (remembered too, so it costs a stat). */
+  private readonly summaries = new StatMemo<FunctionSummary | null>(SUMMARIES_MEMO_SIZE);
 
   /** The list row of one function from index.json and current; null when unreadable or empty. */
   private readSummarySync(key: string): FunctionSummary | null {
@@ -434,33 +425,29 @@ export class FileStore implements PoetStore {
    * The cache entry for this hash, if it is readable, matches, and its version folder still
    * exists. Anything else is a miss (corrupt entries are logged, never thrown).
    *
-   * This is the hot path of every repeated transpile. Parsed entries are memoised and
-   * revalidated by the file's mtime and size, and the checks use synchronous stats (a few
-   * microseconds each, no thread-pool round trip). An entry changed within the last 50 ms
-   * is read again next time (mtime ticks are coarse).
+   * This is the hot path of every repeated transpile. Parsed entries are remembered under
+   * the file's stats (stat-memo.ts), and the checks use synchronous stats (a few microseconds
+   * each, no thread-pool round trip).
    */
   async readCache(key: string, sourceHash: string): Promise<CacheEntry | undefined> {
     const file = this.cacheFile(key, sourceHash);
     const st = this.lstat(file);
     if (!st) return undefined;
-    const memo = this.cacheMemo.get(file);
-    let entry: CacheEntry | undefined;
-    if (memo && memo.mtimeMs === st.mtimeMs && memo.size === st.size) {
-      entry = memo.entry;
-    } else {
+    let entry = this.cacheMemo.get(file, [st]);
+    if (!entry) {
       entry = await this.readJsonFile(file, CacheEntrySchema);
       if (!entry) return undefined;
       if (entry.source_hash !== sourceHash || entry.key !== key) {
         this.logger?.warn({ file: this.relative(file) }, 'cache entry does not match its name; treated as a miss');
         return undefined;
       }
-      if (Date.now() - st.mtimeMs > 50) this.cacheMemo.set(file, { mtimeMs: st.mtimeMs, size: st.size, entry }, st.size);
+      this.cacheMemo.set(file, [st], entry, st.size);
     }
     if (!this.lstat(join(this.versionDir(key, entry.version), 'metadata.json'))) return undefined;
     return entry;
   }
 
-  private readonly cacheMemo = new BoundedMemo<{ mtimeMs: number; size: number; entry: CacheEntry }>(CACHE_MEMO_ENTRIES, CACHE_MEMO_BYTES);
+  private readonly cacheMemo = new StatMemo<CacheEntry>(CACHE_MEMO_ENTRIES, CACHE_MEMO_BYTES);
 
   /**
    * The stat of an entry without following it (undefined when missing); a link is refused.
@@ -473,37 +460,27 @@ export class FileStore implements PoetStore {
   }
 
   /**
-   * `current`: synchronous (a thread-pool read costs more than the read), and memoised by the
-   * file's identity, mtime and size, so a cache hit costs one stat rather than open, read and
-   * close. A pointer changed within the last 50 ms is read again next time (mtime ticks are
-   * coarse, and an edit in place may keep the size). Null when missing or not a version (logged);
-   * other read errors (e.g. `current` is a folder) are thrown.
+   * `current`: synchronous (a thread-pool read costs more than the read), and remembered under
+   * the file's stats (stat-memo.ts), so a cache hit costs one stat rather than open, read and
+   * close. Null when missing or not a version (logged); other read errors (e.g. `current` is a
+   * folder) are thrown.
    */
   readCurrentSync(key: string): string | null {
     const file = join(this.functionDir(key), 'current');
     const st = this.lstat(file);
     if (!st) return null;
-    const memo = this.currentMemo.get(key);
-    if (memo && memo.ino === st.ino && memo.mtimeMs === st.mtimeMs && memo.size === st.size) return memo.version;
+    const known = this.currentMemo.get(key, [st]);
+    if (known !== undefined) return known;
     const text = this.readText(file);
     if (text === undefined) return null;
     const v = text.trim();
     const version = VERSION_RE.test(v) ? v : null;
     if (!version) this.logger?.warn({ key, current: text.slice(0, 40) }, 'current pointer is not a version; ignored');
-    if (Date.now() - st.mtimeMs > 50) {
-      if (this.currentMemo.size >= DIRS_MEMO_SIZE) this.currentMemo.clear();
-      this.currentMemo.set(key, { ino: st.ino, mtimeMs: st.mtimeMs, size: st.size, version });
-    } else {
-      this.currentMemo.delete(key);
-    }
+    this.currentMemo.set(key, [st], version);
     return version;
   }
 
-  private readonly currentMemo = new Map<string, { ino: number; mtimeMs: number; size: number; version: string | null }>();
-
-  async writeCache(entry: CacheEntry): Promise<void> {
-    await writeJsonAtomic(this.checkLinks(this.cacheFile(entry.key, entry.source_hash)), entry);
-  }
+  private readonly currentMemo = new StatMemo<string | null>(KEYS_MEMO_SIZE);
 
   /**
    * Drops the cache of one function, or of all; returns how many entries went. Versions stay.
