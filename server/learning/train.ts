@@ -347,10 +347,39 @@ export function notEnoughDataMessage(have: number, need: number): string {
   return `not enough data (${have} of ${need} executions)`;
 }
 
+/**
+ * Learns from one version's records and feedback, in steps: what happened (observe), the
+ * backoff, the timeout and retries that reach the target fastest, opt-in rules and domain
+ * parameters, then the proposal that says why.
+ */
 export function train(input: TrainInput): TrainProposal {
   const { settings, config } = input;
   const o = observe(input.records, config.timeout);
-  const evidence: Evidence = {
+  const evidence = evidenceOf(input, o);
+  const base = { evidence, candidates: [] as TimeoutCandidate[], config: structuredClone(config), learnedRules: null };
+  // Enough records observed, whatever they stand for: sampling does not add evidence.
+  if (o.records < settings.min_executions) {
+    return { ...base, status: 'not_enough_data', message: notEnoughDataMessage(o.records, settings.min_executions), changes: [] };
+  }
+  // Backoff first: the latency estimates of the timeout candidates include it.
+  const bo = learnBackoff(o, config.backoff);
+  const timing = chooseTimeout(input, o, bo.backoff);
+  const next: TrainableConfig = structuredClone(config);
+  const changes = [...operateChanges(config, next, timing, bo), ...domainChanges(input, next)];
+  const rules = learnRules(input);
+  // Learned rules count as a change only when they differ from the ones in force.
+  let learnedRules = rules.learned;
+  if (learnedRules && ruleKey(learnedRules) !== ruleKey(input.currentRules)) changes.push(...rules.proposals);
+  else learnedRules = input.currentRules ?? null;
+  const summary = summarise(input, o, timing.inputNote);
+  if (!changes.length) {
+    return { ...base, candidates: timing.candidates, learnedRules, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}`, changes };
+  }
+  return { evidence, candidates: timing.candidates, learnedRules, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}`, changes };
+}
+
+function evidenceOf(input: TrainInput, o: Observations): Evidence {
+  return {
     version: input.version,
     executions: Math.round(o.calls),
     successes: Math.round(o.successes),
@@ -360,17 +389,30 @@ export function train(input: TrainInput): TrainProposal {
     feedback: input.feedback.length,
     window: o.window,
   };
-  const base = { evidence, candidates: [] as TimeoutCandidate[], config: structuredClone(config), learnedRules: null };
-  // Enough records observed, whatever they stand for: sampling does not add evidence.
-  if (o.records < settings.min_executions) {
-    return { ...base, status: 'not_enough_data', message: notEnoughDataMessage(o.records, settings.min_executions), changes: [] };
-  }
+}
 
-  const changes: Change[] = [];
-  const next: TrainableConfig = structuredClone(config);
+/** The timeout (and the retries it needs) Train settles on, what it weighed, and why. */
+interface TimeoutChoice {
+  chosen: TimeoutCandidate | null;
+  candidates: TimeoutCandidate[];
+  reason: string;
+  /** Set when slow calls are slow because of their input (then the tail is not cut). */
+  inputNote: string;
+  /** Attempts observed, and their effective sample size (a sampled record is one observation). */
+  attempts: number;
+  nEff: number;
+  retriesMax: number;
+  target: number;
+}
+
+/**
+ * Candidate timeouts, sized with retries and replayed. Attempts that timed out are censored
+ * (we only know they took ≥ the current timeout), so quantiles are taken over all attempts
+ * with timeouts as +∞, and only candidates below the current timeout are read from them.
+ */
+function chooseTimeout(input: TrainInput, o: Observations, backoff: Backoff): TimeoutChoice {
+  const { settings, config } = input;
   const target = settings.target_success;
-  // Attempts observed (for messages), the calls they stand for, and their effective sample size
-  // (for confidence bounds: a sampled record is one observation, however many calls it stands for).
   const n = o.pool.length;
   let poolWeight = 0;
   let okWeight = 0;
@@ -385,99 +427,98 @@ export function train(input: TrainInput): TrainProposal {
   const clampT = (t: number) => Math.min(tMax, Math.max(tMin, t));
   const rMin = input.bounds?.retries?.min ?? 0;
   const rMax = Math.min(settings.max_retries, input.bounds?.retries?.max ?? settings.max_retries);
+  const out: TimeoutChoice = { chosen: null, candidates: [], reason: '', inputNote: '', attempts: n, nEff, retriesMax: rMax, target };
 
-  // Backoff first: the latency estimates below include it.
-  const bo = learnBackoff(o, config.backoff);
-
-  // Candidate timeouts, sized with retries and replayed. Attempts that timed out are censored
-  // (we only know they took ≥ the current timeout), so quantiles are taken over all attempts
-  // with timeouts as +∞, and only candidates below the current timeout are read from them.
   const S = o.okDurations;
   const p99 = S.quantile(0.99);
   const T0 = config.timeout;
   const censored = o.timeouts > 0;
   const all = WeightedSample.of(o.pool.filter((a) => a.d !== null).map((a): [number, number] => [a.outcome === 'timeout' ? Number.POSITIVE_INFINITY : (a.d as number), a.w]));
   const timeoutShare = poolWeight ? o.timeouts / poolWeight : 0;
-  let chosen: TimeoutCandidate | null = null;
-  const candidates: TimeoutCandidate[] = [];
-  let timeoutReason = '';
-  let inputNote = '';
+  const candidates = out.candidates;
   const evaluate = (label: string, t: number, fixedRetries?: number): TimeoutCandidate => {
     // Per-attempt failure at this timeout: not ok, or ok but slower than the timeout.
     const fail = 1 - okShare * S.cdf(t);
     const qU = wilsonUpper(fail * nEff, nEff);
     const need = attemptsForTarget(qU, target);
     const retries = fixedRetries ?? Math.max(rMin, Math.min(rMax, Number.isFinite(need) ? need - 1 : rMax));
-    const sim = replay(o.pool, { timeout: t, retries, backoff: bo.backoff });
+    const sim = replay(o.pool, { timeout: t, retries, backoff });
     const est = 1 - qU ** (retries + 1);
     return { label, timeout_s: t, retries, failure_rate: fail, est_success: est, est_p95_s: sim.p95, reaches_target: est >= target };
   };
-  if (p99 !== null && S.length >= 10) {
-    // Timeouts that a retry recovers from are a deliberate tail cut; timeouts that persist
-    // through every attempt (or with no retries to tell) while successes come close to the
-    // timeout mean it cuts real work: raise it instead.
-    const timeoutEvidence = o.timeoutRecovered + o.timeoutExhausted;
-    const persistent = timeoutEvidence < 5 || o.timeoutExhausted / timeoutEvidence > 0.5;
-    const tight = timeoutShare > 0.05 && persistent && (S.quantile(0.95) ?? 0) > 0.7 * T0;
-    const incumbent = evaluate('current', T0, config.retries);
-    if (tight) {
-      candidates.push(evaluate('current × 2', clampT(T0 * 2)));
-      chosen = candidates[0]!;
-      timeoutReason = `${formatPercent(timeoutShare)} of ${n} attempts timed out${timeoutEvidence ? ` (a retry recovered ${Math.round(o.timeoutRecovered)} of ${Math.round(timeoutEvidence)})` : ''} and successful ones reached ${fmtS(S.quantile(0.95)!)} (p95): the timeout cuts real work`;
-    } else {
-      // The conservative reference: p99 × margin when nothing was cut, else the current timeout.
-      const reference = censored ? evaluate('current timeout', clampT(T0)) : evaluate(`p99 × ${settings.timeout_margin}`, clampT(roundUpNice(p99 * settings.timeout_margin)));
-      candidates.push(incumbent, reference);
-      // Slow because of the input? Then a retry is as slow, and cutting the tail would only
-      // turn slow successes into failures. Sign: the slowest attempts carry the biggest inputs.
-      const dep = inputDependence(o.sizeVsDuration);
-      const inputDependent = dep !== null && dep.share >= 0.5;
-      if (inputDependent) inputNote = `; ${formatPercent(dep.share)} of the ${dep.slow} slowest calls had inputs bigger than 90% of the others, so slow attempts are not cut and retried`;
-      for (const q of inputDependent ? [] : [0.8, 0.85, 0.9, 0.95]) {
-        const t = all.quantile(q);
-        if (t === null || !Number.isFinite(t) || t >= T0 * 0.98) continue;
-        candidates.push(evaluate(`p${Math.round(q * 100)}`, clampT(roundUpNice(t))));
-      }
-      const viable = candidates.filter((c) => c.reaches_target);
-      const fastest = [...viable].sort((a, b) => a.est_p95_s - b.est_p95_s)[0];
-      // A timeout that is already cutting the tail and meets the target stays unless beaten;
-      // one that never fired is compared with p99 × margin (so 30 s → 4.5 s when p99 is 3 s).
-      const base = censored && incumbent.reaches_target ? incumbent : reference;
-      // Move only when it clearly pays (≥ 10% lower p95); otherwise keep the reference.
-      chosen = fastest && (!base.reaches_target || fastest.est_p95_s < 0.9 * base.est_p95_s) ? fastest : base;
-      if (!viable.length) chosen = [...candidates].sort((a, b) => b.est_success - a.est_success)[0]!;
-      const timedOut = o.timeouts ? `${Math.round(o.timeouts)} of ${Math.round(poolWeight)} attempts timed out${timeoutEvidence ? ` and a retry recovered ${Math.round(o.timeoutRecovered)} of ${Math.round(timeoutEvidence)}` : ''}` : 'no attempt timed out';
-      if (chosen === reference && !censored) {
-        timeoutReason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}${inputNote}`;
-      } else if (chosen !== incumbent && chosen !== reference) {
-        timeoutReason =
-          `${chosen.label} of ${all.length} attempts was ${fmtS(chosen.timeout_s)} (${censored ? `${Math.round(o.timeouts)} timed out at ${fmtS(T0)}` : `p99 of successful ones ${fmtS(p99)}`}); ${timedOut}. ` +
-          `Cutting the slowest ${formatPercent(1 - all.cdf(chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
-          `${fmtS(chosen.est_p95_s)} vs ${fmtS(base.est_p95_s)} at ${base.label === 'current' ? `the current ${fmtS(base.timeout_s)}` : `${base.label} (${fmtS(base.timeout_s)})`}`;
-      } else if (chosen === incumbent) {
-        timeoutReason = `${timedOut}; the current timeout and retries already give the target${inputNote}`;
-      } else {
-        timeoutReason = `${timedOut}; the current timeout, within bounds [${fmtS(tMin)}, ${fmtS(tMax)}]${inputNote}`;
-      }
-    }
-  }
+  if (p99 === null || S.length < 10) return out;
 
+  // Timeouts that a retry recovers from are a deliberate tail cut; timeouts that persist
+  // through every attempt (or with no retries to tell) while successes come close to the
+  // timeout mean it cuts real work: raise it instead.
+  const timeoutEvidence = o.timeoutRecovered + o.timeoutExhausted;
+  const persistent = timeoutEvidence < 5 || o.timeoutExhausted / timeoutEvidence > 0.5;
+  const tight = timeoutShare > 0.05 && persistent && (S.quantile(0.95) ?? 0) > 0.7 * T0;
+  const incumbent = evaluate('current', T0, config.retries);
+  if (tight) {
+    candidates.push(evaluate('current × 2', clampT(T0 * 2)));
+    out.chosen = candidates[0]!;
+    out.reason = `${formatPercent(timeoutShare)} of ${n} attempts timed out${timeoutEvidence ? ` (a retry recovered ${Math.round(o.timeoutRecovered)} of ${Math.round(timeoutEvidence)})` : ''} and successful ones reached ${fmtS(S.quantile(0.95)!)} (p95): the timeout cuts real work`;
+    return out;
+  }
+  // The conservative reference: p99 × margin when nothing was cut, else the current timeout.
+  const reference = censored ? evaluate('current timeout', clampT(T0)) : evaluate(`p99 × ${settings.timeout_margin}`, clampT(roundUpNice(p99 * settings.timeout_margin)));
+  candidates.push(incumbent, reference);
+  // Slow because of the input? Then a retry is as slow, and cutting the tail would only
+  // turn slow successes into failures. Sign: the slowest attempts carry the biggest inputs.
+  const dep = inputDependence(o.sizeVsDuration);
+  const inputDependent = dep !== null && dep.share >= 0.5;
+  if (inputDependent) out.inputNote = `; ${formatPercent(dep.share)} of the ${dep.slow} slowest calls had inputs bigger than 90% of the others, so slow attempts are not cut and retried`;
+  for (const q of inputDependent ? [] : [0.8, 0.85, 0.9, 0.95]) {
+    const t = all.quantile(q);
+    if (t === null || !Number.isFinite(t) || t >= T0 * 0.98) continue;
+    candidates.push(evaluate(`p${Math.round(q * 100)}`, clampT(roundUpNice(t))));
+  }
+  const viable = candidates.filter((c) => c.reaches_target);
+  const fastest = [...viable].sort((a, b) => a.est_p95_s - b.est_p95_s)[0];
+  // A timeout that is already cutting the tail and meets the target stays unless beaten;
+  // one that never fired is compared with p99 × margin (so 30 s → 4.5 s when p99 is 3 s).
+  const base = censored && incumbent.reaches_target ? incumbent : reference;
+  // Move only when it clearly pays (≥ 10% lower p95); otherwise keep the reference.
+  let chosen = fastest && (!base.reaches_target || fastest.est_p95_s < 0.9 * base.est_p95_s) ? fastest : base;
+  if (!viable.length) chosen = [...candidates].sort((a, b) => b.est_success - a.est_success)[0]!;
+  out.chosen = chosen;
+  const timedOut = o.timeouts ? `${Math.round(o.timeouts)} of ${Math.round(poolWeight)} attempts timed out${timeoutEvidence ? ` and a retry recovered ${Math.round(o.timeoutRecovered)} of ${Math.round(timeoutEvidence)}` : ''}` : 'no attempt timed out';
+  if (chosen === reference && !censored) {
+    out.reason = `p99 of ${S.length} successful attempts was ${fmtS(p99)} (× ${settings.timeout_margin} margin); ${timedOut}${out.inputNote}`;
+  } else if (chosen !== incumbent && chosen !== reference) {
+    out.reason =
+      `${chosen.label} of ${all.length} attempts was ${fmtS(chosen.timeout_s)} (${censored ? `${Math.round(o.timeouts)} timed out at ${fmtS(T0)}` : `p99 of successful ones ${fmtS(p99)}`}); ${timedOut}. ` +
+      `Cutting the slowest ${formatPercent(1 - all.cdf(chosen.timeout_s))} of attempts and retrying gives an estimated p95 call latency of ` +
+      `${fmtS(chosen.est_p95_s)} vs ${fmtS(base.est_p95_s)} at ${base.label === 'current' ? `the current ${fmtS(base.timeout_s)}` : `${base.label} (${fmtS(base.timeout_s)})`}`;
+  } else if (chosen === incumbent) {
+    out.reason = `${timedOut}; the current timeout and retries already give the target${out.inputNote}`;
+  } else {
+    out.reason = `${timedOut}; the current timeout, within bounds [${fmtS(tMin)}, ${fmtS(tMax)}]${out.inputNote}`;
+  }
+  return out;
+}
+
+/** The timeout, retries and backoff changes, written into `next`. */
+function operateChanges(config: TrainableConfig, next: TrainableConfig, timing: TimeoutChoice, bo: { backoff: Backoff; reason: string | null }): Change[] {
+  const changes: Change[] = [];
+  const chosen = timing.chosen;
   if (chosen) {
     const rel = Math.abs(chosen.timeout_s - config.timeout) / config.timeout;
     if (rel >= 0.2) {
       next.timeout = chosen.timeout_s;
-      changes.push({ param: 'timeout', from: config.timeout, to: chosen.timeout_s, reason: `timeout ${fmtS(config.timeout)} → ${fmtS(chosen.timeout_s)}: ${timeoutReason}` });
+      changes.push({ param: 'timeout', from: config.timeout, to: chosen.timeout_s, reason: `timeout ${fmtS(config.timeout)} → ${fmtS(chosen.timeout_s)}: ${timing.reason}` });
     }
     if (chosen.retries !== config.retries) {
       next.retries = chosen.retries;
       const failPct = formatPercent(chosen.failure_rate);
-      const capped = !chosen.reaches_target ? ` (capped at ${rMax}; the target is out of reach by retrying alone)` : '';
+      const capped = !chosen.reaches_target ? ` (capped at ${timing.retriesMax}; the target is out of reach by retrying alone)` : '';
       const tail = next.timeout !== config.timeout ? ` at the ${fmtS(next.timeout)} timeout` : '';
       changes.push({
         param: 'retries', from: config.retries, to: chosen.retries,
-        reason: `retries ${config.retries} → ${chosen.retries}: ${failPct} of ${n} attempts failed transiently or would time out${tail} ` +
-          `(≤ ${formatPercent(wilsonUpper(chosen.failure_rate * nEff, nEff))} at 95% confidence); ${chosen.retries + 1} attempts give ` +
-          `${formatPercent(chosen.est_success)} success vs the ${formatPercent(target)} target${capped}`,
+        reason: `retries ${config.retries} → ${chosen.retries}: ${failPct} of ${timing.attempts} attempts failed transiently or would time out${tail} ` +
+          `(≤ ${formatPercent(wilsonUpper(chosen.failure_rate * timing.nEff, timing.nEff))} at 95% confidence); ${chosen.retries + 1} attempts give ` +
+          `${formatPercent(chosen.est_success)} success vs the ${formatPercent(timing.target)} target${capped}`,
       });
     }
   }
@@ -492,26 +533,35 @@ export function train(input: TrainInput): TrainProposal {
       changes.push({ param: 'backoff', from: before, to: after, reason: `backoff ${desc(before)} → ${desc(after)}: ${bo.reason}` });
     }
   }
+  return changes;
+}
 
-  // Opt-in: input ranges from successful calls; output thresholds from positively rated outputs.
-  const domainParams: Record<string, unknown> = { ...(config.domain_params ?? {}) };
+/** Opt-in: input ranges from successful calls; output thresholds from positively rated outputs. */
+function learnRules(input: TrainInput): { learned: LearnedRules | null; proposals: Change[] } {
   const proposals: Change[] = [];
-  let learnedRules: TrainProposal['learnedRules'] = null;
-  if (settings.learn_perceive_ranges) {
+  let learned: LearnedRules | null = null;
+  if (input.settings.learn_perceive_ranges) {
     const ranges = learnRanges(input.records.filter((r) => r.result.status === 'success').map((r) => r.context.inputs));
     for (const [k, r] of Object.entries(ranges)) {
-      (learnedRules ??= { inputs: [], outputs: [] }).inputs.push({ params: [k], min: r.min, max: r.max, description: `learned: ${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} successful calls, widened by 10%` });
+      (learned ??= { inputs: [], outputs: [] }).inputs.push({ params: [k], min: r.min, max: r.max, description: `learned: ${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} successful calls, widened by 10%` });
       proposals.push({ param: `perceive.${k}`, from: null, to: { min: r.min, max: r.max }, reason: `Perceive range for ${k}: [${r.min}, ${r.max}] (seen [${r.seen[0]}, ${r.seen[1]}] over ${r.n} successful calls, widened by 10%)` });
     }
   }
-  if (settings.learn_enforce_thresholds) {
+  if (input.settings.learn_enforce_thresholds) {
     const liked = new Set(input.feedback.filter((f) => f.analysis.sentiment === 'positive').map((f) => f.execution_id));
     const outputs = input.records.filter((r) => liked.has(r.context.execution_id) && r.result.status === 'success').map((r) => r.result.output);
     for (const [k, r] of Object.entries(learnRanges(outputs))) {
-      (learnedRules ??= { inputs: [], outputs: [] }).outputs.push({ ...(k === 'value' ? {} : { field: k }), min: r.min, max: r.max, description: `learned: ${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} positively rated outputs, widened by 10%` });
+      (learned ??= { inputs: [], outputs: [] }).outputs.push({ ...(k === 'value' ? {} : { field: k }), min: r.min, max: r.max, description: `learned: ${k} in [${r.seen[0]}, ${r.seen[1]}] over ${r.n} positively rated outputs, widened by 10%` });
       proposals.push({ param: `enforce.${k}`, from: null, to: { min: r.min, max: r.max }, reason: `Enforce threshold for ${k}: [${r.min}, ${r.max}] (seen [${r.seen[0]}, ${r.seen[1]}] over ${r.n} positively rated outputs, widened by 10%)` });
     }
   }
+  return { learned, proposals };
+}
+
+/** The domain's learnable parameters, written into `next.domain_params`. */
+function domainChanges(input: TrainInput, next: TrainableConfig): Change[] {
+  const changes: Change[] = [];
+  const domainParams: Record<string, unknown> = { ...(input.config.domain_params ?? {}) };
   for (const learner of input.domainLearners ?? []) {
     const current = domainParams[learner.param];
     const r = learner.learn({ records: input.records, feedback: input.feedback, current });
@@ -520,20 +570,17 @@ export function train(input: TrainInput): TrainProposal {
       changes.push({ param: learner.param, from: current ?? null, to: r.value, reason: `${learner.param} ${JSON.stringify(current ?? null)} → ${JSON.stringify(r.value)}: ${r.reason}` });
     }
   }
-  if (config.domain_params !== undefined || Object.keys(domainParams).length) next.domain_params = domainParams;
+  if (input.config.domain_params !== undefined || Object.keys(domainParams).length) next.domain_params = domainParams;
+  return changes;
+}
 
+/** What the proposal's message says about the evidence. */
+function summarise(input: TrainInput, o: Observations, inputNote: string): string {
   const permanent = o.permanentFailures
     ? ` ${Math.round(o.permanentFailures)} of ${Math.round(o.calls)} calls failed with errors retrying cannot fix (${Object.entries(o.permanentTypes).map(([t, c]) => `${t} ×${Math.round(c)}`).join(', ')}).`
     : '';
   const meanScore = mean(input.feedback.map((f) => f.analysis.score).filter((s): s is number => s !== null));
   const fb = input.feedback.length ? ` Feedback: ${input.feedback.length} records, mean score ${roundNice(meanScore ?? 0)}.` : '';
-  const summary = `${Math.round(o.calls)} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${Math.round(o.attempts)} attempts, ${Math.round(o.timeouts)} timeouts).`;
   const note = inputNote ? ` Timeout: ${inputNote.slice(2)}.` : '';
-  // Learned rules count as a change only when they differ from the ones in force.
-  if (learnedRules && ruleKey(learnedRules) !== ruleKey(input.currentRules)) changes.push(...proposals);
-  else learnedRules = input.currentRules ?? null;
-  if (!changes.length) {
-    return { ...base, candidates, learnedRules, status: 'no_change', message: `No parameter differs enough from the current ones. ${summary}${permanent}${note}${fb}`, changes };
-  }
-  return { evidence, candidates, learnedRules, config: next, status: 'trained', message: `${changes.length} change(s) learned from ${summary}${permanent}${note}${fb}`, changes };
+  return `${Math.round(o.calls)} executions of ${input.version} (${formatPercent(o.successes / o.calls)} succeeded, ${Math.round(o.attempts)} attempts, ${Math.round(o.timeouts)} timeouts).${permanent}${note}${fb}`;
 }
