@@ -15,15 +15,15 @@ import {
   type FeedbackResponse,
   type ServiceMetrics,
 } from '../../shared/contract/learning';
-import type { ServiceDeps } from '../service/deps';
-import { parseOr400 } from '../service/validate';
+import type { LearningDeps } from './deps';
+import { parseOr400 } from '../validate';
 import { checkKey } from '../storage/paths';
 import { LearningService, type LearningOptions } from './service';
 
-const services = new WeakMap<ServiceDeps, LearningService>();
+const services = new WeakMap<LearningDeps, LearningService>();
 
 /** The learning service of a running service: one per `deps`, shared by its router and the fast path. */
-export function learningService(deps: ServiceDeps, options?: LearningOptions): LearningService {
+export function learningService(deps: LearningDeps, options?: LearningOptions): LearningService {
   let s = services.get(deps);
   if (!s) services.set(deps, (s = new LearningService(deps, options)));
   return s;
@@ -55,7 +55,7 @@ export async function postExecution(service: LearningService, body: unknown): Pr
   return { execution_ids: recs.map((r) => r.context.execution_id) };
 }
 
-export function createLearning(deps: ServiceDeps, options?: LearningOptions): { service: LearningService; router: express.Router } {
+export function createLearning(deps: LearningDeps, options?: LearningOptions): { service: LearningService; router: express.Router } {
   const service = learningService(deps, options);
   const r = express.Router();
 
@@ -119,6 +119,6 @@ export function createLearning(deps: ServiceDeps, options?: LearningOptions): { 
 }
 
 /** The router the service mounts. */
-export function learningRoutes(deps: ServiceDeps, options?: LearningOptions): express.Router {
+export function learningRoutes(deps: LearningDeps, options?: LearningOptions): express.Router {
   return createLearning(deps, options).router;
 }

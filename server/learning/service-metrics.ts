@@ -4,7 +4,7 @@
 // module adds no code to the request path of other routes.
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { ServiceMetrics } from '../../shared/contract/learning';
-import type { ServiceEvents } from '../service/deps';
+import type { ObservedEvents } from './deps';
 import { quantileSorted } from './stats';
 
 const LATENCY_WINDOW = 10_000;
@@ -57,7 +57,7 @@ export class ServiceMetricsCollector {
   }
 
   /** Subscribes to the service's request and transpile events. */
-  attach(events: ServiceEvents): void {
+  attach(events: ObservedEvents): void {
     events.on('request', (e) => this.observeRequest(e.method, e.route, e.status, e.duration_ms));
     events.on('transpile', (e) => this.transpiles.inc({ outcome: e.cached ? 'cache_hit' : e.created ? 'generated' : 'cache_miss' }));
   }

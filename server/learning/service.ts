@@ -20,7 +20,7 @@ import {
   type Promote,
   type TrainResponse,
 } from '../../shared/contract/learning';
-import type { ServiceDeps } from '../service/deps';
+import type { LearningDeps } from './deps';
 import { analyseFeedback } from './analysis';
 import { llmAnalysis, llmSettingsFromEnv, type LlmSettings } from './llm';
 import { functionMetrics } from './metrics';
@@ -63,7 +63,7 @@ export class LearningService {
   private readonly enabledCache = new Map<string, boolean>();
 
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: LearningDeps,
     private readonly options: LearningOptions = {},
   ) {
     this.records = new LearningRecords(deps.store);

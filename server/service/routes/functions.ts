@@ -9,7 +9,7 @@ import {
 import { PoetError } from '../../../shared/contract/errors';
 import { checkKey, checkVersion } from '../../storage/paths';
 import type { ServiceDeps } from '../deps';
-import { parseOr400 } from '../validate';
+import { parseOr400 } from '../../validate';
 
 function unknownFunction(key: string): PoetError {
   return new PoetError('not_found', `No enhanced function "${key}". Transpile it first (POST /poet/transpile); GET /poet/functions lists what exists.`, { key });

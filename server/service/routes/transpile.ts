@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { TranspileRequestSchema, type TranspileResponse } from '../../../shared/contract/api';
 import type { ServiceDeps } from '../deps';
 import { sendJson } from '../json-response';
-import { parseOr400 } from '../validate';
+import { parseOr400 } from '../../validate';
 
 /** POST /poet/transpile's work, shared by the Express route and the fast path (fast-path.ts). */
 export async function transpile(deps: ServiceDeps, body: unknown): Promise<TranspileResponse> {

@@ -1,7 +1,8 @@
-// Request validation: a zod failure becomes a 400 whose details list each field.
+// Request validation, for the service's routes and learning's: a zod failure becomes a 400
+// whose details list each field.
 import type { z } from 'zod';
-import type { FieldIssue } from '../../shared/contract/api';
-import { PoetError } from '../../shared/contract/errors';
+import type { FieldIssue } from '../shared/contract/api';
+import { PoetError } from '../shared/contract/errors';
 
 export function zodIssues(error: z.ZodError, prefix: string[] = []): FieldIssue[] {
   const out: FieldIssue[] = [];
