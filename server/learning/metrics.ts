@@ -1,10 +1,10 @@
-// Per-function metrics from the versions' running aggregates (aggregate.ts) and the feedback
+// Per-function metrics from the versions' running aggregates (storage/records/aggregate.ts) and the feedback
 // rows (pure): per version, and a timeline for the charts. The service-wide counters live in
 // service-metrics.ts.
 import type { FunctionMetrics } from '../../shared/contract/learning';
 import { versionNumber } from '../storage/paths';
-import { bucketSeconds, VersionAggregate } from './aggregate';
-import type { FeedbackRow } from './feedback-rows';
+import { bucketSeconds, VersionAggregate } from '../storage/records/aggregate';
+import type { FeedbackRow } from '../storage/records/feedback-rows';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -5,11 +5,11 @@
 // Train read the newest records within a budget (TRAIN_WINDOW), feedback summaries compact rows.
 import type { ExecutionRecord, ExecutionRequest, FeedbackRecord, ServiceMetrics } from '../../shared/contract/learning';
 import type { PoetStore, ReadLimit, StoredExecution } from '../storage/store';
-import type { VersionAggregate } from './aggregate';
-import { toLine } from './execution-line';
-import type { FeedbackRow } from './feedback-rows';
-import { newExecutionId, stampToIso } from './ids';
-import { truncateValue } from './truncate';
+import type { VersionAggregate } from '../storage/records/aggregate';
+import { toLine } from '../storage/records/execution-line';
+import type { FeedbackRow } from '../storage/records/feedback-rows';
+import { newExecutionId, stampToIso } from '../storage/records/ids';
+import { truncateValue } from '../storage/records/truncate';
 
 /** What Train reads at most: the newest records of the version, up to either bound. */
 export const TRAIN_WINDOW: ReadLimit = { records: 5_000, bytes: 8 * 1024 * 1024 };

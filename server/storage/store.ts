@@ -5,8 +5,8 @@
 import type { z } from 'zod';
 import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
 import type { ExecutionRecord, FeedbackRecord, ServiceMetrics } from '../../shared/contract/learning';
-import type { VersionAggregate } from '../learning/aggregate';
-import type { FeedbackRow } from '../learning/feedback-rows';
+import type { VersionAggregate } from './records/aggregate';
+import type { FeedbackRow } from './records/feedback-rows';
 import type { FunctionIndex, CacheEntry } from './schemas';
 import type { PoetPaths } from './paths';
 import type { WorkspaceFiles } from './workspace-files';

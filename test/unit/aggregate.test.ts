@@ -1,9 +1,9 @@
-// The running aggregates metrics read (server/learning/aggregate.ts, histogram.ts): exact for a
+// The running aggregates metrics read (server/storage/records/aggregate.ts, histogram.ts): exact for a
 // few values, within 1% when binned, mergeable in any order, and weighed by sampling weights.
 import assert from 'node:assert/strict';
 import type { ExecutionRecord } from '../../shared/contract/learning';
-import { VersionAggregate } from '../../server/learning/aggregate';
-import { EXACT_LIMIT, Histogram } from '../../server/learning/histogram';
+import { VersionAggregate } from '../../server/storage/records/aggregate';
+import { EXACT_LIMIT, Histogram } from '../../server/storage/records/histogram';
 import { quantile, seededRandom, WeightedSample } from '../../server/learning/stats';
 
 const T0 = Date.parse('2026-11-26T10:00:00Z');

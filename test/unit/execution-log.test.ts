@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fromLine } from '../../server/learning/execution-line';
+import { fromLine } from '../../server/storage/records/execution-line';
 import { buildExecution } from '../../server/learning/records';
 import { LogFile } from '../../server/storage/log-file';
 

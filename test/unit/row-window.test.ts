@@ -1,14 +1,14 @@
-// RowWindow (server/learning/row-window.ts): the learning rows' memory is bounded by bytes
+// RowWindow (server/storage/records/row-window.ts): the learning rows' memory is bounded by bytes
 // across all functions, oldest rows out first; and the weights the stores use for feedback rows
 // (feedback-rows.ts) and execution aggregates (aggregate.ts) are at least what V8 really spends.
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { ExecutionRecord } from '../../shared/contract/learning';
-import { VersionAggregate } from '../../server/learning/aggregate';
-import { feedbackWeight, type FeedbackRow } from '../../server/learning/feedback-rows';
-import { newRecordId } from '../../server/learning/ids';
-import { RowWindow } from '../../server/learning/row-window';
+import { VersionAggregate } from '../../server/storage/records/aggregate';
+import { feedbackWeight, type FeedbackRow } from '../../server/storage/records/feedback-rows';
+import { newRecordId } from '../../server/storage/records/ids';
+import { RowWindow } from '../../server/storage/records/row-window';
 
 describe('RowWindow', () => {
   it('keeps the newest rows within its byte budget, the oldest of any key out first', () => {

@@ -54,7 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
         body jsonb NOT NULL,
         revision bigint NOT NULL DEFAULT nextval('poet_document_revision')
       );
-      -- One row per execution: its line in the compact format (server/learning/execution-line.ts).
+      -- One row per execution: its line in the compact format (server/storage/records/execution-line.ts).
       CREATE TABLE poet_executions (
         id text PRIMARY KEY,
         key text NOT NULL,
@@ -62,7 +62,7 @@ export const MIGRATIONS: readonly Migration[] = [
         record text NOT NULL
       );
       CREATE INDEX poet_executions_newest ON poet_executions (key, version, id);
-      -- The running aggregate of each version's executions (server/learning/aggregate.ts): a
+      -- The running aggregate of each version's executions (server/storage/records/aggregate.ts): a
       -- base row, plus one small delta per commit, merged into the base now and then. Commits
       -- only insert deltas, so concurrent ones never wait for each other on a row lock.
       CREATE TABLE poet_aggregates (

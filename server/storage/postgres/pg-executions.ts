@@ -8,8 +8,8 @@
 // newest rows through the (key, version, id) index.
 import type { Logger } from 'pino';
 import { RecordIdSchema, type ExecutionRecord } from '../../../shared/contract/learning';
-import { VersionAggregate, type AggregateJson } from '../../learning/aggregate';
-import { fromLine } from '../../learning/execution-line';
+import { VersionAggregate, type AggregateJson } from '../records/aggregate';
+import { fromLine } from '../records/execution-line';
 import { checkKey } from '../paths';
 import { GroupCommit } from '../group-commit';
 import type { ExecutionStore, ReadLimit, StoredExecution } from '../store';

@@ -2,8 +2,8 @@
 // key: a stamp another process took in the same millisecond is retried with the next one).
 // Summaries read compact rows computed in the query, never the records' texts.
 import type { FeedbackRecord, Sentiment } from '../../../shared/contract/learning';
-import { FEEDBACK_ROW_BYTES, FEEDBACK_ROWS_BYTES, type FeedbackRow } from '../../learning/feedback-rows';
-import { sortableStamp } from '../../learning/ids';
+import { FEEDBACK_ROW_BYTES, FEEDBACK_ROWS_BYTES, type FeedbackRow } from '../records/feedback-rows';
+import { sortableStamp } from '../records/ids';
 import { checkKey } from '../paths';
 import type { FeedbackStore, ReadLimit } from '../store';
 import type { Db } from './db';

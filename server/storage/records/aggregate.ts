@@ -2,11 +2,10 @@
 // timeline, folded one record at a time and mergeable, so metrics read one small summary
 // instead of scanning records, and aggregates written by several processes (or batches) add up.
 // Both stores keep one per version: the file store as a checkpoint beside its segment files, the
-// PostgreSQL store as a row. Records are weighed by `weight` (sampling): counts are the calls
-// the records stand for.
-import type { ExecutionRecord, VersionMetrics } from '../../shared/contract/learning';
+// PostgreSQL store as a base row plus small deltas. Records are weighed by `weight` (sampling):
+// counts are the calls the records stand for.
+import type { ExecutionRecord, VersionMetrics } from '../../../shared/contract/learning';
 import { Histogram, type HistogramJson } from './histogram';
-import { mean } from './stats';
 
 /** Timeline bucket sizes (s), each a multiple of the one before, so buckets re-bucket exactly. */
 const BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400];
@@ -191,7 +190,7 @@ export class VersionAggregate {
       enforce_rejections: Math.round(this.enforce),
       fallbacks: Math.round(this.fallbacks),
       feedback_count: feedbackScores.length,
-      mean_feedback_score: round(mean(scores)),
+      mean_feedback_score: round(scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null),
       first_at: this.first === null ? null : iso(this.first),
       last_at: this.last === null ? null : iso(this.last),
     };

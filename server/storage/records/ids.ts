@@ -1,7 +1,7 @@
 // Sortable, unique stamps for record ids and feedback file names: a UTC time to the
 // millisecond plus a counter that separates records made within the same millisecond.
 import { createHash } from 'node:crypto';
-import { INSTANCE_ID } from '../storage/atomic';
+import { INSTANCE_ID } from '../atomic';
 
 let lastMs = 0;
 let seq = 0;

@@ -3,7 +3,7 @@
 // result.json), without what the line's place already says (function, version) and what
 // follows from the rest (recorded_at is the id's stamp; an untruncated value's truncation note
 // is recomputed). About 250 bytes for a call with two small arguments.
-import type { ExecutionRecord, Truncation } from '../../shared/contract/learning';
+import type { ExecutionRecord, Truncation } from '../../../shared/contract/learning';
 import { stampToIso } from './ids';
 import { jsonBytes, RECORD_VALUE_LIMIT } from './truncate';
 

@@ -1,7 +1,7 @@
 // Feedback as summaries and metrics need it: one compact row per record (no texts but a few
 // short key issues), so a store can hold the newest feedback of every function within a fixed
 // byte budget (row-window.ts) whatever the number or size of the records.
-import type { FeedbackRecord, Sentiment } from '../../shared/contract/learning';
+import type { FeedbackRecord, Sentiment } from '../../../shared/contract/learning';
 
 export interface FeedbackRow {
   /** Sortable, unique per function (the file store's file name without `.json`). */

@@ -1,6 +1,6 @@
 // Keeps recorded inputs/outputs bounded. Large values are cut field by field (so the
 // small numeric fields Train learns from survive), and the record says what happened.
-import type { Truncation } from '../../shared/contract/learning';
+import type { Truncation } from '../../../shared/contract/learning';
 
 /** Default cap on the JSON size of one recorded inputs/output value. */
 export const RECORD_VALUE_LIMIT = 16 * 1024;
