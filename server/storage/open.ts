@@ -2,6 +2,7 @@
 // when `--store` / POET_STORE names a postgres:// URL.
 import type { Logger } from 'pino';
 import { FileStore } from './file-store';
+import { redactUrl } from './redact-url';
 import type { PoetStore } from './store';
 
 export const STORE_ENV = 'POET_STORE';
@@ -12,11 +13,6 @@ export function parseStoreSpec(spec: string | undefined): { kind: 'file' } | { k
   if (s === '' || s === 'file') return { kind: 'file' };
   if (/^postgres(ql)?:\/\//.test(s)) return { kind: 'postgres', url: s };
   throw new Error(`unknown store '${redactUrl(s)}': give "file" (the default: .dana/poet/ in the workspace) or a PostgreSQL URL, postgres://USER:PASSWORD@HOST:PORT/DATABASE`);
-}
-
-/** A URL as it may be shown: without its password. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
 /** Opens the store (PostgreSQL: connects and runs pending migrations first). */

@@ -10,7 +10,7 @@ import { VersionMetadataSchema, type FunctionSummary, type VersionMetadata } fro
 import { PoetError } from '../../../shared/contract/errors';
 import { BoundedMemo } from '../../memo';
 import { withMutex } from '../lock';
-import { redactUrl } from '../open';
+import { redactUrl } from '../redact-url';
 import { checkKey, resolveInside, type PoetPaths } from '../paths';
 import type { CacheEntry, FunctionIndex } from '../schemas';
 import type { PoetStore, RuntimeSource, VersionFile } from '../store';
