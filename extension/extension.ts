@@ -5,7 +5,7 @@
 // notices through the language client's process-id watch and exits by itself.
 import * as vscode from 'vscode';
 import { Backend } from './backend/backend';
-import { currentSettings, PoetServices } from './services';
+import { PoetServices } from './services';
 import { FunctionsTreeProvider } from './tree/provider';
 import { StatusBar } from './ui/statusBar';
 import { CursorContext, languageOf } from './editor/functions';
@@ -14,7 +14,7 @@ import { coreCommands, type CoreState } from './commands/core';
 import { lazyTable, registerCommands, type CommandTable } from './commands/table';
 import { runCommands } from './commands/run';
 import { createApi, type PoetApi } from './api';
-import { readSettings, restartNeeded } from './config/settings';
+import { currentSection, currentSettings, readCurrentSettings } from './config/settings';
 import { Commands, ContextKeys, Settings, Views } from '../shared/ids';
 import { runTestsIfRequested } from './testing/hook';
 import { lazy } from './lazy/load';
@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
   const log = vscode.window.createOutputChannel('POET', { log: true });
   context.subscriptions.push(log);
 
-  const backend = new Backend(context, log, currentSettings);
+  const backend = new Backend(context, log, currentSettings, currentSection);
   const services = new PoetServices(context, log, backend, () => tree.refresh());
   backendRef = backend;
   context.subscriptions.push(backend);
@@ -45,8 +45,7 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
 
   let settingsReported = false;
   const reportSettings = () => {
-    const cfg = vscode.workspace.getConfiguration(Settings.section);
-    const { issues } = readSettings((k) => cfg.get(k));
+    const { issues } = readCurrentSettings();
     if (issues.length) {
       const msg = `POET settings: ${issues.map((i) => i.message).join(' ')}`;
       log.warn(msg);
@@ -154,7 +153,7 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
       if (!e.affectsConfiguration(Settings.section)) return;
       reportSettings();
       updateStatus();
-      const changed = restartNeeded((k) => e.affectsConfiguration(k));
+      const changed = lazy().settings.restartNeeded((k) => e.affectsConfiguration(k));
       if (changed.length && backend.running) {
         void vscode.window
           .showInformationMessage(`POET: ${changed.join(', ')} changed. Restart the POET service to apply it?`, 'Restart Service')

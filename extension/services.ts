@@ -5,8 +5,9 @@ import * as vscode from 'vscode';
 import type { Backend } from './backend/backend';
 import type { PoetClient } from './client/poetClient';
 import type { ErrorAction } from './client/errors';
-import { readSettings, type PoetSettings } from './config/settings';
-import { Commands, REMOTE_API_KEY_SECRET, Settings } from '../shared/ids';
+import type { PoetSettings } from '../shared/settings';
+import { currentSettings } from './config/settings';
+import { Commands, REMOTE_API_KEY_SECRET } from '../shared/ids';
 import type { FolderRef } from './tree/model';
 import type { MetricsPanelState } from './learning/metrics-view';
 import { lazy } from './lazy/load';
@@ -33,12 +34,6 @@ export class UserError extends Error {
   static override [Symbol.hasInstance](v: unknown): boolean {
     return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[USER_ERROR] === true;
   }
-}
-
-/** The `poet.*` settings now (bad values already replaced by their defaults). */
-export function currentSettings(): PoetSettings {
-  const cfg = vscode.workspace.getConfiguration(Settings.section);
-  return readSettings((k) => cfg.get(k)).settings;
 }
 
 export function folderRef(f: vscode.WorkspaceFolder): FolderRef {

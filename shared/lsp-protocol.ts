@@ -67,16 +67,6 @@ export const StorageChangedNotification = {
   type: new NotificationType<StorageChangedParams>('poet/storageChanged'),
 } as const;
 
-export type CodeLensMode = 'decorated' | 'all' | 'off';
-
-/** The `poet.*` settings the language server reads (section `poet` of workspace/configuration). */
-export interface PoetServerSettings {
-  codeLens?: CodeLensMode;
-  defaultDomain?: string | null;
-  retries?: number;
-  timeout?: number;
-}
-
 /** `initializationOptions` the client sends with `initialize`. All optional. */
 export interface PoetInitializationOptions {
   /**
@@ -85,8 +75,11 @@ export interface PoetInitializationOptions {
    * The env variable POET_PORT is honoured too; this option wins.
    */
   port?: number;
-  /** Settings snapshot, used until/unless the client answers workspace/configuration. */
-  settings?: PoetServerSettings;
+  /**
+   * The `poet` settings section (nested, as workspace/configuration returns it), used until or
+   * unless the client answers workspace/configuration. Read by shared/settings.ts.
+   */
+  settings?: Record<string, unknown>;
   /** Set false to run only the language features (e.g. `poet.service.url` points to a remote service). */
   startService?: boolean;
 }

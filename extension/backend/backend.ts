@@ -12,7 +12,8 @@ import type { LanguageClient as LanguageClientType } from 'vscode-languageclient
 import type { PoetInitializationOptions, ServiceReadyParams } from '../../shared/lsp-protocol';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { backendEnv, serverSettings, type PoetSettings } from '../config/settings';
+import type { PoetSettings } from '../../shared/settings';
+import { backendEnv } from './env';
 import { parseServerLogLine } from './serverLog';
 import { lazy } from '../lazy/load';
 import runtimeProfile from '../../server/service/runtime-profile.json';
@@ -48,6 +49,7 @@ export class Backend implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
     private readonly settings: () => PoetSettings,
+    private readonly settingsSection: () => Record<string, unknown>,
   ) {}
 
   get current(): BackendStatus {
@@ -133,7 +135,7 @@ export class Backend implements vscode.Disposable {
     };
     const initializationOptions: PoetInitializationOptions = {
       ...(settings.servicePort ? { port: settings.servicePort } : {}),
-      settings: serverSettings(settings),
+      settings: this.settingsSection(),
       startService: !remote,
     };
 

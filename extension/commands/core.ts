@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import type { TranspileResponse, VersionSummary } from '../../shared/contract/api';
 import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
-import { settingsConfigLayer } from '../config/settings';
 import { UserError, type PoetServices, type ServiceHandle } from '../services';
 import { locate, parsedDocument, toRange } from '../editor/functions';
 import { storeUri, storeUriOf } from '../editor/storeDocuments';
@@ -62,7 +61,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
         code: doc.getText(),
         language: doc.fileName.endsWith('.py') ? 'python' : 'dana',
         function_name: fn.name,
-        config: settingsConfigLayer(services.settings(), kwargs),
+        config: lazy().settings.settingsConfigLayer(services.settings(), kwargs),
         context: { file: relPath },
       },
       { signal },

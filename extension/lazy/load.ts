@@ -13,7 +13,7 @@ const SOURCES: Record<keyof LazyModules, string> = {
   protocol: '../../shared/lsp-protocol',
   contract: '../../shared/contract/api',
   learningContract: '../../shared/contract/learning',
-  sharedConfig: '../../shared/config',
+  settings: '../../shared/settings',
   parse: '../../shared/source/parse',
   locate: '../../shared/source/locate',
   poetClient: '../client/poetClient',

@@ -1,12 +1,12 @@
-// Everything the extension needs only after activation: the language client, zod and the
-// shared contract, the HTTP client, the source parsers and the learning commands. The build
+// Everything the extension needs only after activation: the language client, zod with the
+// shared contract and settings, the HTTP client, the source parsers and the learning commands. The build
 // bundles this file on its own (dist/extension-lazy.js), so activation neither parses nor
 // runs it; `lazy()` (extension/lazy/load.ts) loads it on first use.
 export * as languageClient from 'vscode-languageclient/node';
 export * as protocol from '../../shared/lsp-protocol';
 export * as contract from '../../shared/contract/api';
 export * as learningContract from '../../shared/contract/learning';
-export * as sharedConfig from '../../shared/config';
+export * as settings from '../../shared/settings';
 export * as parse from '../../shared/source/parse';
 export * as locate from '../../shared/source/locate';
 export * as poetClient from '../client/poetClient';

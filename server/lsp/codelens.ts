@@ -5,7 +5,7 @@
 // (enhancing would only find the newer one and leave the pin, so that lens never cleared).
 import type { CodeLens } from 'vscode-languageserver/node';
 import { Commands } from '../../shared/ids';
-import type { CodeLensMode } from '../../shared/lsp-protocol';
+import type { CodeLensMode } from '../../shared/settings';
 import { functionTextHash } from '../../shared/source/hash';
 import { poetDecorator, qualifiedName } from '../../shared/source/locate';
 import type { FunctionModel } from '../../shared/source/model';

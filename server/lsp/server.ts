@@ -19,7 +19,8 @@ import {
 } from '../../shared/lsp-protocol';
 import { relativePosix, folderFromUri, folderOf, uriToPath, type Folder } from './workspaces';
 import { Documents, type ParsedDocument } from './documents';
-import { SettingsStore, settingsLayer } from './settings';
+import { SettingsStore } from './settings';
+import { settingsConfigLayer } from '../../shared/settings';
 import { ServiceManager } from './services';
 import { StorageIndex, matchStored } from './storage-index';
 import { CachedMetrics, serviceMetricsSource } from './status';
@@ -153,7 +154,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     if (!pd) return;
     const version = pd.doc.version;
     const s = await settings.get(uri);
-    const diagnostics = computeDiagnostics(pd, domains.get(folderOfDoc(uri)?.fsPath), [settingsLayer(s)]);
+    const diagnostics = computeDiagnostics(pd, domains.get(folderOfDoc(uri)?.fsPath), [settingsConfigLayer(s)]);
     if (documents.get(uri)?.version !== version) return; // superseded by a newer edit
     await connection.sendDiagnostics({ uri, version, diagnostics });
   };
@@ -232,7 +233,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     const { folder, sourceFile, stored } = await storedFor(pd);
     return hover(pd, params.position, {
       ctx: domains.get(folder?.fsPath),
-      settings: settingsLayer(s),
+      settings: settingsConfigLayer(s),
       stored: async (fn) => matchStored(stored, fn.name, sourceFile),
       metrics: (key, version) => (folder ? metrics.get(folder.fsPath, key, version) : Promise.resolve(undefined)),
     });
@@ -242,7 +243,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     const s = await settings.get(doc.uri);
-    return poetCompletions(doc, doc.offsetAt(params.position), domains.get(folderOfDoc(doc.uri)?.fsPath), s.defaultDomain);
+    return poetCompletions(doc, doc.offsetAt(params.position), domains.get(folderOfDoc(doc.uri)?.fsPath), s.defaultDomain || null);
   });
 
   connection.onDocumentSymbol((params) => {

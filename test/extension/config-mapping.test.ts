@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'mocha';
-import { backendEnv, readSettings, restartNeeded, serverSettings, settingsConfigLayer } from '../../extension/config/settings';
+import { readSettings, restartNeeded, sectionGetter, settingsConfigLayer, settingsSection } from '../../shared/settings';
+import { backendEnv } from '../../extension/backend/env';
 
 const from = (values: Record<string, unknown>) => (k: string) => values[k];
 
@@ -69,7 +70,10 @@ describe('extension settings mapping', () => {
 
   it('gives the language server its settings and the backend its environment (never a token)', () => {
     const { settings } = readSettings(from({ 'service.port': 9000, codeLens: 'off', defaultDomain: '', 'llm.provider': 'openai', 'llm.model': 'm' }));
-    assert.deepEqual(serverSettings(settings), { codeLens: 'off', defaultDomain: null, retries: 2, timeout: 30 });
+    // The language server reads the same section, nested as workspace/configuration returns it.
+    const get = from({ 'service.port': 9000, codeLens: 'off', defaultDomain: '', 'llm.provider': 'openai', 'llm.model': 'm' });
+    assert.deepEqual(settingsSection(get), { service: { port: 9000 }, codeLens: 'off', defaultDomain: '', llm: { provider: 'openai', model: 'm' } });
+    assert.deepEqual(readSettings(sectionGetter(settingsSection(get))), readSettings(get));
     const env = backendEnv(settings);
     assert.deepEqual(env, { POET_PORT: '9000', POET_LLM_PROVIDER: 'openai', POET_LLM_MODEL: 'm' });
     assert.ok(!Object.keys(env).some((k) => /KEY|TOKEN/.test(k)));

@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'mocha';
-import { readSettings } from '../../extension/config/settings';
+import { z } from 'zod';
+import { readSettings, SETTINGS } from '../../shared/settings';
 import { CATEGORY, Commands, ContextKeys, LANGUAGE_ID, RESTART_SETTINGS, Settings, TreeContext, Views } from '../../shared/ids';
 
 const root = join(__dirname, '..', '..');
@@ -79,6 +80,23 @@ describe('extension manifest', () => {
     assert.deepEqual(Object.keys(props).sort(), names);
     for (const [k, v] of Object.entries(props)) assert.ok((v.markdownDescription ?? v.description ?? '').length > 20, `${k} needs a description`);
     for (const k of RESTART_SETTINGS) assert.match(props[`poet.${k}`]!.markdownDescription!, /restart/i, k);
+  });
+
+  it('declares each setting with the type, default, range, choices and pattern of shared/settings.ts', () => {
+    const props = c.configuration.properties as Record<string, Record<string, unknown>>;
+    for (const [key, spec] of Object.entries(SETTINGS)) {
+      const declared = props[`poet.${key}`];
+      assert.ok(declared, `poet.${key} is not in package.json`);
+      assert.deepEqual(declared.default, spec.default, `poet.${key}: default`);
+      const schema = z.toJSONSchema(spec.schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      for (const facet of ['type', 'minimum', 'maximum', 'exclusiveMinimum', 'enum'] as const) {
+        assert.deepEqual(declared[facet], schema[facet], `poet.${key}: ${facet}`);
+      }
+      // Compared as regular expressions: zod escapes "/" in its source, package.json need not.
+      const pattern = (p: unknown) => (typeof p === 'string' ? new RegExp(p, 'u').source : p);
+      assert.equal(pattern(declared.pattern), pattern(schema.pattern), `poet.${key}: pattern`);
+      assert.deepEqual(readSettings((k) => (k === key ? declared.default : undefined)).issues, [], `poet.${key}: its default is valid`);
+    }
   });
 
   it('gives no setting a default its own schema rejects (the Settings editor would flag an untouched value)', () => {

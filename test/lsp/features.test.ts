@@ -21,7 +21,7 @@ import { documentSymbols } from '../../server/lsp/symbols';
 import { matchStored, type StoredFunction } from '../../server/lsp/storage-index';
 import { metricsParts } from '../../server/lsp/status';
 import { poetDecorator } from '../../shared/source/locate';
-import { normalizeSettings, settingsLayer } from '../../server/lsp/settings';
+import { readSettings, sectionGetter, settingsConfigLayer } from '../../shared/settings';
 
 /** A small registry with the shapes real domains have: params with ranges. */
 const DOMAINS: Record<string, DomainConfigInfo> = {
@@ -430,9 +430,14 @@ sync def tick():
 
   describe('settings', () => {
     it('falls back to defaults for missing or ill-typed values', () => {
-      assert.deepEqual(normalizeSettings(undefined), { codeLens: 'decorated', defaultDomain: null, retries: undefined, timeout: undefined });
-      assert.deepEqual(normalizeSettings({ codeLens: 'sometimes', defaultDomain: '  ', retries: '3' }).codeLens, 'decorated');
-      assert.deepEqual(settingsLayer(normalizeSettings({ codeLens: 'all', defaultDomain: 'healthcare', retries: 4, timeout: 2 })), { domain: 'healthcare', retries: 4, timeout: 2 });
+      // The server reads the `poet` section as workspace/configuration returns it (nested).
+      const read = (section: unknown) => readSettings(sectionGetter(section)).settings;
+      assert.deepEqual(settingsConfigLayer(read(undefined)), {});
+      assert.equal(read(undefined).codeLens, 'decorated');
+      const bad = read({ codeLens: 'sometimes', defaultDomain: '  ', retries: '3' });
+      assert.deepEqual([bad.codeLens, bad.defaultDomain, bad.retries], ['decorated', '', 2]);
+      assert.deepEqual(settingsConfigLayer(read({ codeLens: 'all', defaultDomain: 'healthcare', retries: 4, timeout: 2 })), { domain: 'healthcare', retries: 4, timeout: 2 });
+      assert.equal(read({ service: { port: 8123 } }).servicePort, 8123);
     });
   });
 });

@@ -15,7 +15,10 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import type { PoetInitializationOptions, PoetServerSettings, ServiceReadyParams, ServiceStatusParams } from '../../shared/lsp-protocol';
+import type { PoetInitializationOptions, ServiceReadyParams, ServiceStatusParams } from '../../shared/lsp-protocol';
+
+/** The `poet` settings section as VS Code sends it (nested; read by shared/settings.ts). */
+type PoetSection = Record<string, unknown>;
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const SERVER = path.join(ROOT, 'dist/server.js');
@@ -39,7 +42,7 @@ type Waiter = { check: () => boolean; resolve: () => void };
 
 export interface ClientOptions {
   folders: string[];
-  settings?: PoetServerSettings;
+  settings?: PoetSection;
   initializationOptions?: PoetInitializationOptions;
   /** pid the server watches (default: this process). */
   clientProcessId?: number;
@@ -57,7 +60,7 @@ export class TestClient {
   readonly logs: string[] = [];
   readonly storageChanges: string[] = [];
   lensRefreshes = 0;
-  settings: PoetServerSettings;
+  settings: PoetSection;
   stderr = '';
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: Waiter[] = [];
@@ -146,7 +149,7 @@ export class TestClient {
     return this.diagnostics.get(uri)!;
   }
 
-  async changeSettings(s: PoetServerSettings): Promise<void> {
+  async changeSettings(s: PoetSection): Promise<void> {
     this.settings = s;
     await this.connection.sendNotification('workspace/didChangeConfiguration', { settings: { poet: s } });
   }
