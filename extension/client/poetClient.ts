@@ -5,19 +5,9 @@
 // No `vscode` import, so the unit tests drive it against a real server on 127.0.0.1.
 import got, { HTTPError, RequestError, TimeoutError, CancelError, type Got, type Method } from 'got';
 import type { z } from 'zod';
-import {
-  apiPaths,
-  FunctionDetailResponseSchema,
-  FunctionListResponseSchema,
-  HealthResponseSchema,
-  PoetHealthResponseSchema,
-  SetCurrentResponseSchema,
-  TranspileResponseSchema,
-  VersionDetailResponseSchema,
-  CacheDeleteResponseSchema,
-  type TranspileRequest,
-} from '../../shared/contract/api';
-import { FunctionMetricsSchema, learningPaths } from '../../shared/contract/learning';
+import { CoreEndpoints, type TranspileRequest } from '../../shared/contract/api';
+import { endpointPath, type Endpoint } from '../../shared/contract/endpoint';
+import { LearningEndpoints } from '../../shared/contract/learning';
 import { PoetClientError } from './errors';
 
 export interface PoetClientOptions {
@@ -69,38 +59,49 @@ export class PoetClient {
   }
 
   health(o?: CallOptions) {
-    return this.call('GET', apiPaths.health(), HealthResponseSchema, undefined, o);
+    return this.send(CoreEndpoints.health, {}, undefined, o);
   }
   poetHealth(o?: CallOptions) {
-    return this.call('GET', apiPaths.poetHealth(), PoetHealthResponseSchema, undefined, o);
+    return this.send(CoreEndpoints.poetHealth, {}, undefined, o);
   }
   transpile(req: TranspileRequest, o?: CallOptions) {
-    return this.call('POST', apiPaths.transpile(), TranspileResponseSchema, req, { timeoutMs: this.longTimeoutMs, ...o });
+    return this.send(CoreEndpoints.transpile, {}, req, { timeoutMs: this.longTimeoutMs, ...o });
   }
   listFunctions(o?: CallOptions) {
-    return this.call('GET', apiPaths.functions(), FunctionListResponseSchema, undefined, o);
+    return this.send(CoreEndpoints.functions, {}, undefined, o);
   }
   getFunction(key: string, o?: CallOptions) {
-    return this.call('GET', apiPaths.function(key), FunctionDetailResponseSchema, undefined, o);
+    return this.send(CoreEndpoints.function, { name: key }, undefined, o);
   }
   getVersion(key: string, version: string, o?: CallOptions) {
-    return this.call('GET', apiPaths.version(key, version), VersionDetailResponseSchema, undefined, o);
+    return this.send(CoreEndpoints.version, { name: key, version }, undefined, o);
   }
   setCurrent(key: string, version: string, o?: CallOptions) {
-    return this.call('PUT', apiPaths.current(key), SetCurrentResponseSchema, { version }, o);
+    return this.send(CoreEndpoints.current, { name: key }, { version }, o);
   }
   clearCache(key?: string, o?: CallOptions) {
-    return this.call('DELETE', key ? apiPaths.functionCache(key) : apiPaths.cache(), CacheDeleteResponseSchema, undefined, o);
+    return key ? this.send(CoreEndpoints.functionCache, { name: key }, undefined, o) : this.send(CoreEndpoints.cache, {}, undefined, o);
   }
   functionMetrics(key: string, o?: CallOptions) {
-    return this.call('GET', learningPaths.functionMetrics(key), FunctionMetricsSchema, undefined, o);
+    return this.send(LearningEndpoints.functionMetrics, { name: key }, undefined, o);
   }
 
   /**
-   * Any endpoint with any schema: the learning commands use this for their own routes, so
-   * there is still one place that talks HTTP. `long` uses the generation timeout.
+   * A declared endpoint: its method, its path with `params` (and `query`) filled in, its
+   * answer's schema. The learning commands use this for their own endpoints.
    */
-  async call<S extends z.ZodType>(
+  send<S extends z.ZodType>(
+    e: Endpoint<S>,
+    params: Record<string, string>,
+    body?: unknown,
+    o: CallOptions & { long?: boolean; query?: Record<string, string | undefined> } = {},
+  ): Promise<z.output<S>> {
+    const { query, ...rest } = o;
+    return this.call(e.method, endpointPath(e, params, query), e.response, body, rest);
+  }
+
+  /** A method, path and schema; `long` uses the generation timeout. The one place that talks HTTP. */
+  private async call<S extends z.ZodType>(
     method: Method,
     path: string,
     schema: S,

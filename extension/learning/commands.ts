@@ -5,10 +5,7 @@
 //   poet.trainNow(target, { promote?: 'auto' | 'manual' })
 import * as vscode from 'vscode';
 import {
-  ExecutionListSchema,
-  FeedbackResponseSchema,
-  learningPaths,
-  TrainResponseSchema,
+  LearningEndpoints,
   type FeedbackResponse,
   type Promote,
   type TrainResponse,
@@ -54,7 +51,7 @@ async function versionOf(s: StoredFunction): Promise<string> {
 }
 
 async function pickExecution(s: StoredFunction, version: string): Promise<string | undefined> {
-  const list = await s.h.client.call('GET', learningPaths.functionExecutions(s.key, version, 30), ExecutionListSchema);
+  const list = await s.h.client.send(LearningEndpoints.functionExecutions, { name: s.key }, undefined, { query: { version, limit: '30' } });
   if (!list.executions.length) {
     throw new UserError(
       `${s.name} ${version} has no recorded executions yet. Feedback attaches to one run: call the enhanced function with POET_API_URL and POET_API_KEY set (see "Copy Service URL and Token"), then give feedback.`,
@@ -128,7 +125,7 @@ export function learningCommands(services: PoetServices): CommandTable {
       if (!executionId) return undefined;
       const feedback = opts.feedback !== undefined ? opts.feedback : await askFeedback();
       if (feedback === undefined) return undefined;
-      const r = await s.h.client.call('POST', learningPaths.feedback(), FeedbackResponseSchema, { execution_id: executionId, function_name: s.key, feedback }, { long: true });
+      const r = await s.h.client.send(LearningEndpoints.postFeedback, {}, { execution_id: executionId, function_name: s.key, feedback }, { long: true });
       services.log.info(`Feedback on ${s.key} ${executionId}: ${JSON.stringify(feedback)} → ${r.analysis.sentiment} (${r.analysis.method})`);
       void services.info(feedbackMessage(r));
       services.refresh();
@@ -144,7 +141,7 @@ export function learningCommands(services: PoetServices): CommandTable {
         vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
-          return s.h.client.call('POST', learningPaths.train(s.key), TrainResponseSchema, body, { long: true, signal: ac.signal });
+          return s.h.client.send(LearningEndpoints.train, { name: s.key }, body, { long: true, signal: ac.signal });
         });
       let promote = opts.promote as Promote | undefined;
       if (promote !== 'auto' && promote !== 'manual') {

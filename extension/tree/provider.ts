@@ -180,8 +180,9 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private async executions(folder: FolderRef, fn: FunctionDetailResponse, version: string): Promise<TreeNode[]> {
     try {
       const h = await this.services.handle(folder);
-      const { ExecutionListSchema, learningPaths } = lazy().learningContract;
-      const list = await h.client.call('GET', learningPaths.functionExecutions(fn.key, version, EXECUTIONS_SHOWN), ExecutionListSchema, undefined, { timeoutMs: 5000 });
+      const { LearningEndpoints } = lazy().learningContract;
+      const query = { version, limit: String(EXECUTIONS_SHOWN) };
+      const list = await h.client.send(LearningEndpoints.functionExecutions, { name: fn.key }, undefined, { timeoutMs: 5000, query });
       return executionNodes(folder, fn, version, list.executions, new Date().getTimezoneOffset());
     } catch {
       return [];

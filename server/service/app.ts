@@ -3,7 +3,8 @@
 import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
-import { MAX_BODY_BYTES } from '../../shared/contract/api';
+import { CoreEndpoints, MAX_BODY_BYTES } from '../../shared/contract/api';
+import { LearningEndpoints } from '../../shared/contract/learning';
 import type { ServiceDeps } from './deps';
 import { checkJsonDepth } from './body';
 import { errorHandler, notFound } from './errors';
@@ -49,7 +50,7 @@ export function createApp(deps: ServiceDeps, opts: AppOptions): RequestListener 
 
   const learning = learningService(deps);
   return withFastPath(app, deps, guard, {
-    '/poet/transpile': async (body) => ({ status: 200, body: await transpile(deps, body) }),
-    '/poet/executions': async (body) => ({ status: 201, body: await postExecution(learning, body) }),
+    [CoreEndpoints.transpile.path]: async (body) => ({ status: 200, body: await transpile(deps, body) }),
+    [LearningEndpoints.postExecution.path]: async (body) => ({ status: 201, body: await postExecution(learning, body) }),
   });
 }

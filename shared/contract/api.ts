@@ -4,6 +4,7 @@
 // (`function_code`, `enhanced_code`) are accepted or returned next to the new ones.
 import { z } from 'zod';
 import { PoetConfigInputSchema } from '../config';
+import { endpoint, endpointPath } from './endpoint';
 
 // ---------------------------------------------------------------- names
 
@@ -282,32 +283,31 @@ export type CacheDeleteResponse = z.infer<typeof CacheDeleteResponseSchema>;
 
 // ---------------------------------------------------------------- routes
 
-const seg = encodeURIComponent;
-/** Path builders: the one place the URL layout is written down. */
-export const apiPaths = {
-  health: () => '/health',
-  poetHealth: () => '/poet/health',
-  transpile: () => '/poet/transpile',
-  functions: () => '/poet/functions',
-  function: (key: string) => `/poet/functions/${seg(key)}`,
-  version: (key: string, version: string) => `/poet/functions/${seg(key)}/versions/${seg(version)}`,
-  current: (key: string) => `/poet/functions/${seg(key)}/current`,
-  cache: () => '/poet/cache',
-  functionCache: (key: string) => `/poet/cache/${seg(key)}`,
-} as const;
+/** The core endpoints: each declared once (shared/contract/endpoint.ts says what that means). */
+export const CoreEndpoints = {
+  health: endpoint('GET', '/health', { auth: false, response: HealthResponseSchema }),
+  poetHealth: endpoint('GET', '/poet/health', { response: PoetHealthResponseSchema }),
+  transpile: endpoint('POST', '/poet/transpile', { request: TranspileRequestSchema, response: TranspileResponseSchema }),
+  functions: endpoint('GET', '/poet/functions', { response: FunctionListResponseSchema }),
+  function: endpoint('GET', '/poet/functions/:name', { response: FunctionDetailResponseSchema }),
+  version: endpoint('GET', '/poet/functions/:name/versions/:version', { response: VersionDetailResponseSchema }),
+  current: endpoint('PUT', '/poet/functions/:name/current', { request: SetCurrentRequestSchema, response: SetCurrentResponseSchema }),
+  cache: endpoint('DELETE', '/poet/cache', { response: CacheDeleteResponseSchema }),
+  functionCache: endpoint('DELETE', '/poet/cache/:name', { response: CacheDeleteResponseSchema }),
+};
 
-/** Every endpoint with its method, for docs, clients and the route tests. */
-export const ENDPOINTS = [
-  { method: 'GET', path: '/health', auth: false },
-  { method: 'GET', path: '/poet/health', auth: true },
-  { method: 'POST', path: '/poet/transpile', auth: true },
-  { method: 'GET', path: '/poet/functions', auth: true },
-  { method: 'GET', path: '/poet/functions/:name', auth: true },
-  { method: 'GET', path: '/poet/functions/:name/versions/:version', auth: true },
-  { method: 'PUT', path: '/poet/functions/:name/current', auth: true },
-  { method: 'DELETE', path: '/poet/cache', auth: true },
-  { method: 'DELETE', path: '/poet/cache/:name', auth: true },
-] as const;
+/** URL paths of the core endpoints, built from their declarations. */
+export const apiPaths = {
+  health: () => endpointPath(CoreEndpoints.health),
+  poetHealth: () => endpointPath(CoreEndpoints.poetHealth),
+  transpile: () => endpointPath(CoreEndpoints.transpile),
+  functions: () => endpointPath(CoreEndpoints.functions),
+  function: (key: string) => endpointPath(CoreEndpoints.function, { name: key }),
+  version: (key: string, version: string) => endpointPath(CoreEndpoints.version, { name: key, version }),
+  current: (key: string) => endpointPath(CoreEndpoints.current, { name: key }),
+  cache: () => endpointPath(CoreEndpoints.cache),
+  functionCache: (key: string) => endpointPath(CoreEndpoints.functionCache, { name: key }),
+} as const;
 
 /** Service defaults. */
 export const DEFAULT_PORT = 12345;

@@ -3,9 +3,10 @@
 // the extension (feedback/train/metrics commands) and the tests.
 import { z } from 'zod';
 import { FunctionKeySchema, VersionSchema } from './api';
+import { endpoint, endpointPath } from './endpoint';
 
-/** Executions and feedback name a function by its storage key (a name, or `module.name`). */
-export const FunctionNameSchema = FunctionKeySchema;
+// Executions and feedback name a function by its storage key (a name, or `module.name`): their
+// `function_name` fields are FunctionKeySchema, not api.ts's FunctionNameSchema (an identifier).
 export { VersionSchema };
 /** Ids minted by the service; also safe as a path segment. */
 export const RecordIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'must be an id returned by the service (letters, digits, _ and -)');
@@ -35,7 +36,7 @@ export type Attempt = z.infer<typeof AttemptSchema>;
 
 export const ExecutionRequestSchema = z
   .object({
-    function_name: FunctionNameSchema,
+    function_name: FunctionKeySchema,
     version: VersionSchema,
     inputs: z.unknown(),
     output: z.unknown().optional(),
@@ -87,7 +88,7 @@ export type Truncation = z.infer<typeof TruncationSchema>;
 /** `.dana/poet/executions/{id}/context.json` */
 export const ExecutionContextFileSchema = z.object({
   execution_id: RecordIdSchema,
-  function_name: FunctionNameSchema,
+  function_name: FunctionKeySchema,
   version: VersionSchema,
   inputs: z.unknown(),
   inputs_truncation: TruncationSchema,
@@ -142,7 +143,7 @@ export const ExecutionSummarySchema = z.object({
 });
 export type ExecutionSummary = z.infer<typeof ExecutionSummarySchema>;
 export const ExecutionListSchema = z.object({
-  function_name: FunctionNameSchema,
+  function_name: FunctionKeySchema,
   /** All matching executions; `executions` holds the newest `limit`, newest first. */
   total: z.number().int(),
   executions: z.array(ExecutionSummarySchema),
@@ -211,7 +212,7 @@ export const StructuredFeedbackSchema = z
 export const FeedbackRequestSchema = z
   .object({
     execution_id: RecordIdSchema,
-    function_name: FunctionNameSchema.optional(),
+    function_name: FunctionKeySchema.optional(),
     feedback: z.unknown().optional(),
     /** Legacy name of `feedback` (the original Python client sent this). */
     feedback_payload: z.unknown().optional(),
@@ -282,7 +283,7 @@ export const FeedbackRecordSchema = z.object({
   timestamp: z.string(),
   created_at: z.string(),
   execution_id: RecordIdSchema,
-  function_name: FunctionNameSchema,
+  function_name: FunctionKeySchema,
   version: VersionSchema,
   raw_feedback: z.unknown(),
   analysis: AnalysisSchema,
@@ -299,7 +300,7 @@ export const FeedbackVersionSummarySchema = z.object({
   recent: z.array(FeedbackRecordSchema),
 });
 export const FeedbackSummarySchema = z.object({
-  function_name: FunctionNameSchema,
+  function_name: FunctionKeySchema,
   total_feedback: z.number().int(),
   versions: z.array(FeedbackVersionSummarySchema),
 });
@@ -383,7 +384,7 @@ export type Evidence = z.infer<typeof EvidenceSchema>;
 
 export const TRAIN_STATUSES = ['trained', 'no_change', 'not_enough_data', 'dry_run'] as const;
 export const TrainResponseSchema = z.object({
-  function_name: FunctionNameSchema,
+  function_name: FunctionKeySchema,
   status: z.enum(TRAIN_STATUSES),
   /** e.g. "not enough data (12 of 30 executions)". */
   message: z.string(),
@@ -421,7 +422,7 @@ export const VersionMetricsSchema = z.object({
 export type VersionMetrics = z.infer<typeof VersionMetricsSchema>;
 
 export const FunctionMetricsSchema = z.object({
-  function_name: FunctionNameSchema,
+  function_name: FunctionKeySchema,
   current_version: VersionSchema.nullable(),
   versions: z.array(VersionMetricsSchema),
   /** For charts: executions per time bucket, and each feedback score in time order. */
@@ -461,32 +462,32 @@ export type ServiceMetrics = z.infer<typeof ServiceMetricsSchema>;
 
 // ---------------------------------------------------------------- routes
 
-const seg = encodeURIComponent;
-/** Path builders for the learning endpoints. */
-export const learningPaths = {
-  executions: () => '/poet/executions',
-  execution: (id: string) => `/poet/executions/${seg(id)}`,
-  functionExecutions: (key: string, version?: string, limit?: number) =>
-    `/poet/functions/${seg(key)}/executions${version || limit ? `?${new URLSearchParams({ ...(version ? { version } : {}), ...(limit ? { limit: String(limit) } : {}) })}` : ''}`,
-  feedback: () => '/poet/feedback',
-  functionFeedback: (key: string) => `/poet/functions/${seg(key)}/feedback`,
-  train: (key: string) => `/poet/functions/${seg(key)}/train`,
-  functionMetrics: (key: string) => `/poet/functions/${seg(key)}/metrics`,
-  serviceMetrics: () => '/poet/metrics',
-  prometheus: () => '/metrics',
-  settings: () => '/poet/learning/settings',
-} as const;
+/** The learning endpoints: each declared once (shared/contract/endpoint.ts says what that means). */
+export const LearningEndpoints = {
+  postExecution: endpoint('POST', '/poet/executions', { request: ExecutionRequestSchema, response: ExecutionResponseSchema, status: 201 }),
+  execution: endpoint('GET', '/poet/executions/:id', { response: ExecutionDetailSchema }),
+  functionExecutions: endpoint('GET', '/poet/functions/:name/executions', { response: ExecutionListSchema }),
+  postFeedback: endpoint('POST', '/poet/feedback', { request: FeedbackRequestSchema, response: FeedbackResponseSchema, status: 201 }),
+  functionFeedback: endpoint('GET', '/poet/functions/:name/feedback', { response: FeedbackSummarySchema }),
+  train: endpoint('POST', '/poet/functions/:name/train', { request: TrainRequestSchema, response: TrainResponseSchema }),
+  functionMetrics: endpoint('GET', '/poet/functions/:name/metrics', { response: FunctionMetricsSchema }),
+  serviceMetrics: endpoint('GET', '/poet/metrics', { response: ServiceMetricsSchema }),
+  prometheus: endpoint('GET', '/metrics', { response: null }),
+  settings: endpoint('GET', '/poet/learning/settings', { response: LearningSettingsSchema }),
+  putSettings: endpoint('PUT', '/poet/learning/settings', { request: LearningSettingsPatchSchema, response: LearningSettingsSchema }),
+};
 
-export const LEARNING_ENDPOINTS = [
-  { method: 'POST', path: '/poet/executions', auth: true },
-  { method: 'GET', path: '/poet/executions/:id', auth: true },
-  { method: 'GET', path: '/poet/functions/:name/executions', auth: true },
-  { method: 'POST', path: '/poet/feedback', auth: true },
-  { method: 'GET', path: '/poet/functions/:name/feedback', auth: true },
-  { method: 'POST', path: '/poet/functions/:name/train', auth: true },
-  { method: 'GET', path: '/poet/functions/:name/metrics', auth: true },
-  { method: 'GET', path: '/poet/metrics', auth: true },
-  { method: 'GET', path: '/metrics', auth: true },
-  { method: 'GET', path: '/poet/learning/settings', auth: true },
-  { method: 'PUT', path: '/poet/learning/settings', auth: true },
-] as const;
+/** URL paths of the learning endpoints, built from their declarations. */
+export const learningPaths = {
+  executions: () => endpointPath(LearningEndpoints.postExecution),
+  execution: (id: string) => endpointPath(LearningEndpoints.execution, { id }),
+  functionExecutions: (key: string, version?: string, limit?: number) =>
+    endpointPath(LearningEndpoints.functionExecutions, { name: key }, { version, limit: limit ? String(limit) : undefined }),
+  feedback: () => endpointPath(LearningEndpoints.postFeedback),
+  functionFeedback: (key: string) => endpointPath(LearningEndpoints.functionFeedback, { name: key }),
+  train: (key: string) => endpointPath(LearningEndpoints.train, { name: key }),
+  functionMetrics: (key: string) => endpointPath(LearningEndpoints.functionMetrics, { name: key }),
+  serviceMetrics: () => endpointPath(LearningEndpoints.serviceMetrics),
+  prometheus: () => endpointPath(LearningEndpoints.prometheus),
+  settings: () => endpointPath(LearningEndpoints.settings),
+} as const;

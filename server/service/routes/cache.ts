@@ -1,16 +1,17 @@
 import { Router } from 'express';
-import type { CacheDeleteResponse } from '../../../shared/contract/api';
+import { CoreEndpoints, type CacheDeleteResponse } from '../../../shared/contract/api';
 import { checkKey } from '../../storage/paths';
 import type { ServiceDeps } from '../deps';
+import { on } from './on';
 
 export function cacheRoutes(deps: ServiceDeps): Router {
   const r = Router();
-  r.delete('/poet/cache', async (req, res) => {
+  on(r, CoreEndpoints.cache, async (req, res) => {
     const body: CacheDeleteResponse = { deleted: await deps.store.deleteCache(), key: null };
     req.log.info(body, 'cache dropped');
     res.json(body);
   });
-  r.delete('/poet/cache/:name', async (req, res) => {
+  on(r, CoreEndpoints.functionCache, async (req, res) => {
     const key = checkKey(req.params.name);
     const deleted = await deps.store.deleteCache(key);
     const body: CacheDeleteResponse = { deleted, key };

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import {
+  CoreEndpoints,
   SetCurrentRequestSchema,
   type FunctionDetailResponse,
   type SetCurrentResponse,
@@ -10,6 +11,7 @@ import { PoetError } from '../../../shared/contract/errors';
 import { checkKey, checkVersion } from '../../storage/paths';
 import type { ServiceDeps } from '../deps';
 import { parseOr400 } from '../../validate';
+import { on } from './on';
 
 function unknownFunction(key: string): PoetError {
   return new PoetError('not_found', `No enhanced function "${key}". Transpile it first (POST /poet/transpile); GET /poet/functions lists what exists.`, { key });
@@ -19,11 +21,11 @@ export function functionRoutes(deps: ServiceDeps): Router {
   const { store } = deps;
   const r = Router();
 
-  r.get('/poet/functions', async (_req, res) => {
+  on(r, CoreEndpoints.functions, async (_req, res) => {
     res.json(await store.listFunctions());
   });
 
-  r.get('/poet/functions/:name', async (req, res) => {
+  on(r, CoreEndpoints.function, async (req, res) => {
     const key = checkKey(req.params.name);
     const d = await store.describe(key);
     if (!d) throw unknownFunction(key);
@@ -54,7 +56,7 @@ export function functionRoutes(deps: ServiceDeps): Router {
     res.json(body);
   });
 
-  r.get('/poet/functions/:name/versions/:version', async (req, res) => {
+  on(r, CoreEndpoints.version, async (req, res) => {
     const key = checkKey(req.params.name);
     const version = checkVersion(req.params.version);
     const v = await store.readVersion(key, version);
@@ -66,7 +68,7 @@ export function functionRoutes(deps: ServiceDeps): Router {
     res.json(body);
   });
 
-  r.put('/poet/functions/:name/current', async (req, res) => {
+  on(r, CoreEndpoints.current, async (req, res) => {
     const key = checkKey(req.params.name);
     const { version } = parseOr400(SetCurrentRequestSchema, req.body, 'set-current request');
     const body = await deps.locks.withFunctionLock(key, async (): Promise<SetCurrentResponse> => {

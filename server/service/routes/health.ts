@@ -1,6 +1,7 @@
 import { Router } from 'express';
-import type { HealthResponse, PoetHealthResponse } from '../../../shared/contract/api';
+import { CoreEndpoints, type HealthResponse, type PoetHealthResponse } from '../../../shared/contract/api';
 import type { ServiceDeps } from '../deps';
+import { on } from './on';
 
 export function healthRoutes(deps: ServiceDeps): Router {
   const r = Router();
@@ -12,11 +13,11 @@ export function healthRoutes(deps: ServiceDeps): Router {
     uptime_s: Math.round((Date.now() - deps.startedAt) / 100) / 10,
   });
 
-  r.get('/health', (_req, res) => {
+  on(r, CoreEndpoints.health, (_req, res) => {
     res.json(base());
   });
 
-  r.get('/poet/health', async (_req, res) => {
+  on(r, CoreEndpoints.poetHealth, async (_req, res) => {
     const storage: PoetHealthResponse['components']['storage'] = await deps.store.health();
     const body: PoetHealthResponse = { ...base(), components: { storage, generator: deps.pipeline.generatorStatus(), parser: deps.pipeline.parserStatus() } };
     res.json(body);

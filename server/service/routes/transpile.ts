@@ -1,8 +1,9 @@
 import { Router } from 'express';
-import { TranspileRequestSchema, type TranspileResponse } from '../../../shared/contract/api';
+import { CoreEndpoints, TranspileRequestSchema, type TranspileResponse } from '../../../shared/contract/api';
 import type { ServiceDeps } from '../deps';
 import { sendJson } from '../json-response';
 import { parseOr400 } from '../../validate';
+import { on } from './on';
 
 /** POST /poet/transpile's work, shared by the Express route and the fast path (fast-path.ts). */
 export async function transpile(deps: ServiceDeps, body: unknown): Promise<TranspileResponse> {
@@ -23,7 +24,7 @@ export async function transpile(deps: ServiceDeps, body: unknown): Promise<Trans
 
 export function transpileRoutes(deps: ServiceDeps): Router {
   const r = Router();
-  r.post('/poet/transpile', async (req, res) => {
+  on(r, CoreEndpoints.transpile, async (req, res) => {
     sendJson(res, 200, await transpile(deps, req.body));
   });
   return r;
