@@ -13,7 +13,7 @@ import type { MetricsPanelState } from './learning/metrics-view';
 import { lazy } from './lazy/load';
 
 /** A workspace folder's service: its client and whether it is a remote one. */
-export interface ServiceHandle {
+export interface FolderClient {
   folder: FolderRef;
   client: PoetClient;
   remote: boolean;
@@ -92,7 +92,7 @@ export class PoetServices {
    * The client for a folder's service, starting the backend if needed and waiting until it is
    * ready. Remote mode: the same remote service for every folder.
    */
-  async handle(folder: FolderRef): Promise<ServiceHandle> {
+  async handle(folder: FolderRef): Promise<FolderClient> {
     this.assertTrusted();
     const settings = this.settings();
     const { PoetClient: Client } = lazy().poetClient;

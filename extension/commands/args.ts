@@ -95,35 +95,6 @@ export function safeRelativeSegments(rel: string): string[] {
   return segs;
 }
 
-/**
- * The stored function for a function in a source file: the one whose history came from this
- * file (two files may define the same name under different keys), else the one keyed by the
- * bare name.
- */
-export function matchFunction<T extends { name: string; key: string; source_file: string | null }>(
-  list: readonly T[],
-  name: string,
-  relPath: string | undefined,
-): T | undefined {
-  const same = list.filter((f) => f.name === name);
-  return (relPath ? same.find((f) => f.source_file === relPath) : undefined) ?? same.find((f) => f.key === name) ?? (same.length === 1 ? same[0] : undefined);
-}
-
-/** Workspace-relative POSIX path of a file inside a folder, or undefined when it is outside. */
-export function relativePosix(folderPath: string, filePath: string, caseInsensitive = false): string | undefined {
-  const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
-  const f = norm(folderPath);
-  const p = norm(filePath);
-  const [a, b] = caseInsensitive ? [f.toLowerCase(), p.toLowerCase()] : [f, p];
-  if (!b.startsWith(a + '/')) return undefined;
-  return p.slice(f.length + 1);
-}
-
-/** True for files under `.dana/poet/` (generated code and metadata, never a source to enhance). */
-export function isStoredPath(relPath: string): boolean {
-  return /^\.dana\/poet(\/|$)/.test(relPath.replace(/\\/g, '/'));
-}
-
 /** The Set as Current Version picker: newest first, dated and explained as the POET view shows them. */
 export function versionPickItems(
   fn: Pick<FunctionDetailResponse, 'versions' | 'current_version'>,

@@ -3,16 +3,17 @@
 import * as vscode from 'vscode';
 import type { TranspileResponse, VersionSummary } from '../../shared/contract/api';
 import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
-import { UserError, type PoetServices, type ServiceHandle } from '../services';
+import { UserError, type PoetServices, type FolderClient } from '../services';
 import { locate, parsedDocument, toRange } from '../editor/functions';
 import { storeUri, storeUriOf } from '../editor/storeDocuments';
 import { showDiff, showStored } from '../editor/showStored';
 import { serviceEnvLine, shellKind } from './envLine';
-import { cacheHitNotCurrent, enhancedFile, isStoredPath, pickVersion, previousVersion, resolveTarget, safeRelativeSegments, versionPickItems } from './args';
-import { detailOf, folderFor, sourceDocument, sourceFunction, storedFunction, type StoredFunction } from './resolve';
+import { cacheHitNotCurrent, enhancedFile, pickVersion, previousVersion, resolveTarget, safeRelativeSegments, versionPickItems } from './args';
+import { detailOf, folderFor, sourceDocument, sourceFunction, storedFunction, type StoredTarget } from './resolve';
 import type { CommandTable } from './table';
 import type { FunctionModel } from '../../shared/source/model';
 import { lazy } from '../lazy/load';
+import { isStoredPath } from '../../shared/workspace-paths';
 import { plural } from '../../shared/plural';
 
 /**
@@ -36,17 +37,17 @@ export interface CoreState {
 }
 
 /** A stored file as a read-only document (extension/editor/storeDocuments.ts), local or remote. */
-function fileUri(h: ServiceHandle, key: string, version: string, relPath: string): vscode.Uri {
+function fileUri(h: FolderClient, key: string, version: string, relPath: string): vscode.Uri {
   return storeUriOf(h.folder.uri, key, version, relPath);
 }
 
-function enhancedUri(s: StoredFunction, v: VersionSummary): vscode.Uri {
+function enhancedUri(s: StoredTarget, v: VersionSummary): vscode.Uri {
   const f = enhancedFile(v);
   if (!f) throw new UserError(`${s.name} ${v.version} has no enhanced code file.`);
   return fileUri(s.h, s.key, v.version, f);
 }
 
-async function requireVersion(s: StoredFunction): Promise<{ detail: Awaited<ReturnType<typeof detailOf>>; v: VersionSummary }> {
+async function requireVersion(s: StoredTarget): Promise<{ detail: Awaited<ReturnType<typeof detailOf>>; v: VersionSummary }> {
   const detail = await detailOf(s);
   const v = pickVersion(detail, s.version);
   if (!v) throw new UserError(s.version ? `${s.name} has no version ${s.version} any more. Refresh the POET view.` : `${s.name} has no versions yet. Enhance it first.`);
@@ -54,7 +55,7 @@ async function requireVersion(s: StoredFunction): Promise<{ detail: Awaited<Retu
 }
 
 export function coreCommands(services: PoetServices, state: CoreState): CommandTable {
-  async function enhanceOne(h: ServiceHandle, doc: vscode.TextDocument, relPath: string, fn: FunctionModel, signal: AbortSignal): Promise<TranspileResponse> {
+  async function enhanceOne(h: FolderClient, doc: vscode.TextDocument, relPath: string, fn: FunctionModel, signal: AbortSignal): Promise<TranspileResponse> {
     const kwargs = locate().poetDecorator(fn)?.kwargs ?? {};
     const res = await h.client.transpile(
       {
@@ -73,7 +74,7 @@ export function coreCommands(services: PoetServices, state: CoreState): CommandT
   }
 
   /** Shows the enhanced function beside the source, keeping the focus in the source. */
-  async function openResult(h: ServiceHandle, res: TranspileResponse): Promise<void> {
+  async function openResult(h: FolderClient, res: TranspileResponse): Promise<void> {
     await showStored(fileUri(h, res.key, res.version, res.poet_implementation.file), { functionName: res.function_name });
   }
 

@@ -4,11 +4,11 @@
 // right file first.
 import * as vscode from 'vscode';
 import type { FunctionSummary } from '../../shared/contract/api';
-import { UserError, type PoetServices, type ServiceHandle } from '../services';
-import type { StoredFunction } from './resolve';
+import { UserError, type PoetServices, type FolderClient } from '../services';
+import type { StoredTarget } from './resolve';
 
 interface Item extends vscode.QuickPickItem {
-  h: ServiceHandle;
+  h: FolderClient;
   fn: FunctionSummary;
 }
 
@@ -19,7 +19,7 @@ export function functionPickItem(fn: Pick<FunctionSummary, 'name' | 'key' | 'cur
 }
 
 /** Asks which enhanced function `command` should act on; undefined when the user cancels. */
-export async function pickStoredFunction(services: PoetServices, command: string, why: string | undefined): Promise<StoredFunction | undefined> {
+export async function pickStoredFunction(services: PoetServices, command: string, why: string | undefined): Promise<StoredTarget | undefined> {
   const folders = services.folders();
   const multi = folders.length > 1;
   const items: Item[] = [];

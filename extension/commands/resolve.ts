@@ -1,12 +1,14 @@
 // From a command target to what the handlers work with: the source function under the
 // cursor (or named by a CodeLens), or the stored function and version (tree items).
 import * as vscode from 'vscode';
-import type { FunctionDetailResponse } from '../../shared/contract/api';
+import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contract/api';
 import type { FunctionModel } from '../../shared/source/model';
-import { UserError, type PoetServices, type ServiceHandle } from '../services';
+import { UserError, type PoetServices, type FolderClient } from '../services';
 import { functionAtPosition, languageOf, locate, parsedDocument } from '../editor/functions';
 import type { FolderRef } from '../tree/model';
-import { isStoredPath, matchFunction, relativePosix, resolveTarget } from './args';
+import { resolveTarget } from './args';
+import { isStoredPath, workspaceRelative } from '../../shared/workspace-paths';
+import { matchStored } from '../../shared/stored-match';
 import { pickStoredFunction } from './pickFunction';
 import { parseStoreUri } from '../editor/storeDocuments';
 
@@ -18,8 +20,8 @@ export interface SourceFunction {
   fn: FunctionModel;
 }
 
-export interface StoredFunction {
-  h: ServiceHandle;
+export interface StoredTarget {
+  h: FolderClient;
   key: string;
   name: string;
   version?: string;
@@ -31,7 +33,7 @@ export function folderFor(services: PoetServices, doc: vscode.TextDocument): { f
   if (!folder || doc.uri.scheme !== 'file') {
     throw new UserError(`POET stores enhanced versions in the workspace folder's .dana/poet/, and "${vscode.workspace.asRelativePath(doc.uri)}" is not inside a workspace folder. Open its folder first.`);
   }
-  const relPath = relativePosix(folder.path, doc.uri.fsPath, process.platform === 'win32') ?? vscode.workspace.asRelativePath(doc.uri, false);
+  const relPath = workspaceRelative(folder.path, doc.uri.fsPath) ?? vscode.workspace.asRelativePath(doc.uri, false);
   return { folder, relPath };
 }
 
@@ -80,7 +82,7 @@ export async function sourceFunction(services: PoetServices, args: unknown[]): P
  * under the cursor. From the palette with no enhanced function under the cursor, it asks which
  * one (`command` titles the picker); undefined when the user cancels.
  */
-export async function storedFunction(services: PoetServices, args: unknown[], command: string): Promise<StoredFunction | undefined> {
+export async function storedFunction(services: PoetServices, args: unknown[], command: string): Promise<StoredTarget | undefined> {
   services.assertTrusted();
   const t = resolveTarget(args);
   if (t.kind === 'stored') {
@@ -96,7 +98,7 @@ export async function storedFunction(services: PoetServices, args: unknown[], co
   }
   const src = await sourceFunction(services, args);
   const h = await services.handle(src.folder);
-  const found = matchFunction(await h.client.listFunctions(), src.fn.name, src.relPath);
+  const found = matchSummary(await h.client.listFunctions(), src.fn.name, src.relPath);
   if (!found) throw new UserError(`"${src.fn.name}" has not been enhanced yet. Run "POET: Enhance Function" first.`);
   return { h, key: found.key, name: found.name, sourceFile: found.source_file };
 }
@@ -105,7 +107,7 @@ export async function storedFunction(services: PoetServices, args: unknown[], co
  * The enhanced function of the active editor: the one under the cursor in a source file, or
  * the one whose stored version it shows (enhanced code, a diff side). Else why there is none.
  */
-async function cursorFunction(services: PoetServices): Promise<{ stored: StoredFunction } | { why: string }> {
+async function cursorFunction(services: PoetServices): Promise<{ stored: StoredTarget } | { why: string }> {
   const ed = vscode.window.activeTextEditor;
   const shown = ed && parseStoreUri(ed.document.uri);
   const shownFolder = shown && services.folderByUri(shown.folderUri);
@@ -122,11 +124,16 @@ async function cursorFunction(services: PoetServices): Promise<{ stored: StoredF
   const fn = functionAtPosition(ed.document, ed.selection.active);
   if (!fn) return { why: `The cursor is not inside a function of ${relPath}.` };
   const h = await services.handle(folder);
-  const found = matchFunction(await h.client.listFunctions(), fn.name, relPath);
+  const found = matchSummary(await h.client.listFunctions(), fn.name, relPath);
   if (!found) return { why: `${fn.name} has not been enhanced yet.` };
   return { stored: { h, key: found.key, name: found.name, sourceFile: found.source_file } };
 }
 
-export async function detailOf(s: StoredFunction): Promise<FunctionDetailResponse> {
+/** The listed function for `name` in `relPath`, by the one rule the CodeLens uses too (shared/stored-match.ts). */
+function matchSummary(list: readonly FunctionSummary[], name: string, relPath: string): FunctionSummary | undefined {
+  return matchStored(list, (f) => ({ key: f.key, name: f.name, sourceFile: f.source_file }), name, relPath);
+}
+
+export async function detailOf(s: StoredTarget): Promise<FunctionDetailResponse> {
   return s.h.client.getFunction(s.key);
 }

@@ -11,7 +11,7 @@ import {
   type TrainResponse,
 } from '../../shared/contract/learning';
 import { Commands } from '../../shared/ids';
-import { storedFunction, type StoredFunction } from '../commands/resolve';
+import { storedFunction, type StoredTarget } from '../commands/resolve';
 import type { CommandTable } from '../commands/table';
 import { UserError, type PoetServices } from '../services';
 import {
@@ -42,7 +42,7 @@ function executionIdOf(a: unknown): string | undefined {
   return isObj(a) && typeof a.executionId === 'string' ? a.executionId : undefined;
 }
 
-async function versionOf(s: StoredFunction): Promise<string> {
+async function versionOf(s: StoredTarget): Promise<string> {
   if (s.version) return s.version;
   const d = await s.h.client.getFunction(s.key);
   const v = d.current_version ?? d.versions[d.versions.length - 1]?.version;
@@ -50,7 +50,7 @@ async function versionOf(s: StoredFunction): Promise<string> {
   return v;
 }
 
-async function pickExecution(s: StoredFunction, version: string): Promise<string | undefined> {
+async function pickExecution(s: StoredTarget, version: string): Promise<string | undefined> {
   const list = await s.h.client.send(LearningEndpoints.functionExecutions, { name: s.key }, undefined, { query: { version, limit: '30' } });
   if (!list.executions.length) {
     throw new UserError(
@@ -94,7 +94,7 @@ export function learningCommands(services: PoetServices): CommandTable {
   services.context.subscriptions.push(panels);
   services.metricsView = panels;
 
-  async function showTrainResult(s: StoredFunction, r: TrainResponse): Promise<void> {
+  async function showTrainResult(s: StoredTarget, r: TrainResponse): Promise<void> {
     const msg = trainMessage(r);
     services.log.info(`Train ${s.key}: ${r.status}: ${r.message}`);
     for (const c of r.changes) services.log.info(`  ${c.reason}`);

@@ -7,7 +7,7 @@
 // itself when the service is back and when the folder's .dana/poet/ changes.
 import * as vscode from 'vscode';
 import type { FunctionMetrics } from '../../shared/contract/learning';
-import type { StoredFunction } from '../commands/resolve';
+import type { StoredTarget } from '../commands/resolve';
 import type { PoetServices } from '../services';
 import { METRICS_VIEW_TYPE, poetColumn } from '../editor/showStored';
 import { describeError } from '../client/errors';
@@ -56,7 +56,7 @@ export class MetricsPanels implements vscode.Disposable {
     return this.panel ? this.last : undefined;
   }
 
-  async show(s: StoredFunction): Promise<void> {
+  async show(s: StoredTarget): Promise<void> {
     this.shown = { folderUri: s.h.folder.uri, key: s.key, name: s.name };
     const title = `POET Metrics: ${s.name}`;
     if (this.panel) {

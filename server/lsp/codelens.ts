@@ -11,18 +11,18 @@ import { poetDecorator, qualifiedName } from '../../shared/source/locate';
 import type { FunctionModel } from '../../shared/source/model';
 import { toLspRange, type ParsedDocument } from './documents';
 import { metricsParts, type FunctionMetricsSummary } from './status';
-import { matchStored, type StoredFunction } from './storage-index';
+import { matchStoredFunction, type EnhancedOnDisk } from './storage-index';
 
 export interface LensContext {
   mode: CodeLensMode;
   /** Enhanced functions of the document's folder. */
-  stored: readonly StoredFunction[];
+  stored: readonly EnhancedOnDisk[];
   /** The document's workspace-relative POSIX path; undefined outside any folder. */
   sourceFile: string | undefined;
   folderUri: string | undefined;
   metrics: (key: string, version: string) => Promise<FunctionMetricsSummary | undefined>;
   /** Another stored version generated from text with this hash (see StorageIndex.matchingVersion). */
-  matchingVersion: (stored: StoredFunction, hash: string) => Promise<string | undefined>;
+  matchingVersion: (stored: EnhancedOnDisk, hash: string) => Promise<string | undefined>;
 }
 
 /** Functions that get a lens in this mode. Declarative defs cannot be decorated or enhanced. */
@@ -32,7 +32,7 @@ export function lensFunctions(functions: readonly FunctionModel[], mode: CodeLen
 }
 
 /** True when the stored version was generated from other text than the function has now. */
-export function isStale(fn: FunctionModel, stored: StoredFunction): boolean {
+export function isStale(fn: FunctionModel, stored: EnhancedOnDisk): boolean {
   const recorded = stored.metadata?.function_hash;
   return recorded !== undefined && recorded !== functionTextHash(fn.source);
 }
@@ -45,7 +45,7 @@ export async function codeLenses(pd: ParsedDocument, ctx: LensContext): Promise<
       const range = { start, end: start };
       const name = qualifiedName(fn);
       const enhance = { title: 'POET: Enhance', command: Commands.enhanceFunction, arguments: [uri, name] };
-      const stored = matchStored(ctx.stored, fn.name, ctx.sourceFile);
+      const stored = matchStoredFunction(ctx.stored, fn.name, ctx.sourceFile);
       if (!stored) return { range, command: enhance };
       const target = (version: string) => ({ folderUri: ctx.folderUri, key: stored.key, functionName: stored.functionName, version });
       const newest = stored.versions[stored.versions.length - 1];

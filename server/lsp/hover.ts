@@ -11,14 +11,14 @@ import { toLspRange, type ParsedDocument } from './documents';
 import { keyInfos, literalText, type DomainKeyDocs, type KeyInfo } from './poet-keys';
 import { plural } from '../../shared/plural';
 import type { FunctionMetricsSummary } from './status';
-import type { StoredFunction } from './storage-index';
+import type { EnhancedOnDisk } from './storage-index';
 
 export interface HoverContext {
   ctx: ConfigContext & { docs?: DomainKeyDocs };
   /** Settings layer, under the decorator. */
   settings: PoetConfigInput;
   /** The stored function matching the hovered one, if enhanced. */
-  stored: (fn: FunctionModel) => Promise<StoredFunction | undefined>;
+  stored: (fn: FunctionModel) => Promise<EnhancedOnDisk | undefined>;
   metrics: (key: string, version: string) => Promise<FunctionMetricsSummary | undefined>;
 }
 

@@ -17,12 +17,13 @@ import {
   StorageChangedNotification,
   type PoetInitializationOptions,
 } from '../../shared/lsp-protocol';
-import { relativePosix, folderFromUri, folderOf, uriToPath, type Folder } from './workspaces';
+import { folderFromUri, folderOf, uriToPath, type Folder } from './workspaces';
+import { workspaceRelative } from '../../shared/workspace-paths';
 import { Documents, type ParsedDocument } from './documents';
 import { SettingsStore } from './settings';
 import { settingsConfigLayer } from '../../shared/settings';
 import { ServiceManager } from './services';
-import { StorageIndex, matchStored } from './storage-index';
+import { StorageIndex, matchStoredFunction } from './storage-index';
 import { CachedMetrics, serviceMetricsSource } from './status';
 import { DomainContexts } from './domains';
 import { computeDiagnostics, type DiagnosticData } from './diagnostics';
@@ -205,7 +206,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     const fsPath = uriToPath(pd.doc.uri);
     return {
       folder,
-      sourceFile: folder && fsPath ? relativePosix(folder, fsPath) : undefined,
+      sourceFile: folder && fsPath ? workspaceRelative(folder.fsPath, fsPath) : undefined,
       stored: folder ? await storage.functions(folder.fsPath) : [],
     };
   };
@@ -234,7 +235,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     return hover(pd, params.position, {
       ctx: domains.get(folder?.fsPath),
       settings: settingsConfigLayer(s),
-      stored: async (fn) => matchStored(stored, fn.name, sourceFile),
+      stored: async (fn) => matchStoredFunction(stored, fn.name, sourceFile),
       metrics: (key, version) => (folder ? metrics.get(folder.fsPath, key, version) : Promise.resolve(undefined)),
     });
   });

@@ -5,9 +5,11 @@
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
+import { matchStored } from '../../shared/stored-match';
 import { FileStore } from '../storage/file-store';
 
-export interface StoredFunction {
+/** An enhanced function as its folder's `.dana/poet/` holds it: the current version and its metadata. */
+export interface EnhancedOnDisk {
   key: string;
   functionName: string;
   /** The version `current` points at. */
@@ -28,7 +30,7 @@ export function poetRoot(workspace: string): string {
  * Every enhanced function of a workspace folder, read through the service's own store
  * (read-only calls), with the current version's metadata.
  */
-export async function readStoredFunctions(workspace: string): Promise<StoredFunction[]> {
+export async function readStoredFunctions(workspace: string): Promise<EnhancedOnDisk[]> {
   const store = new FileStore(workspace);
   let rows: FunctionSummary[];
   try {
@@ -37,28 +39,18 @@ export async function readStoredFunctions(workspace: string): Promise<StoredFunc
     return [];
   }
   const out = await Promise.all(
-    rows.map(async (row): Promise<StoredFunction | undefined> => {
+    rows.map(async (row): Promise<EnhancedOnDisk | undefined> => {
       if (!row.current_version) return undefined;
       const metadata = await store.readMetadata(row.key, row.current_version).catch(() => undefined);
       return { key: row.key, functionName: row.name, version: row.current_version, versions: row.versions, sourceFile: row.source_file, metadata };
     }),
   );
-  return out.filter((f): f is StoredFunction => f !== undefined);
+  return out.filter((f): f is EnhancedOnDisk => f !== undefined);
 }
 
-/**
- * The stored function for a function named `name` in `sourceFile` (workspace-relative POSIX).
- * A key is a name, or a module-qualified name when two files define the same name, so the
- * match is by the recorded function name and source file; a record without a source file
- * matches by name alone.
- */
-export function matchStored(stored: readonly StoredFunction[], name: string, sourceFile: string | undefined): StoredFunction | undefined {
-  const byName = stored.filter((s) => s.functionName === name || s.key === name);
-  if (sourceFile !== undefined) {
-    const exact = byName.find((s) => s.sourceFile === sourceFile);
-    if (exact) return exact;
-  }
-  return byName.find((s) => !s.sourceFile) ?? (sourceFile === undefined ? byName[0] : undefined);
+/** The enhanced function for a function named `name` in `sourceFile`, by the one rule in shared/stored-match.ts. */
+export function matchStoredFunction(stored: readonly EnhancedOnDisk[], name: string, sourceFile: string | undefined): EnhancedOnDisk | undefined {
+  return matchStored(stored, (s) => ({ key: s.key, name: s.functionName, sourceFile: s.sourceFile }), name, sourceFile);
 }
 
 interface WatchEntry {
@@ -82,7 +74,7 @@ function inode(dir: string): number | undefined {
  * or undefined. The current version is checked first by the caller; this reads the others'
  * metadata, newest first, and stops at the first match.
  */
-export async function readMatchingVersion(workspace: string, stored: StoredFunction, hash: string): Promise<string | undefined> {
+export async function readMatchingVersion(workspace: string, stored: EnhancedOnDisk, hash: string): Promise<string | undefined> {
   const store = new FileStore(workspace);
   for (const v of [...stored.versions].reverse()) {
     if (v === stored.version) continue;
@@ -94,7 +86,7 @@ export async function readMatchingVersion(workspace: string, stored: StoredFunct
 
 /** Per-folder cache of readStoredFunctions, dropped by the folder's watcher. */
 export class StorageIndex {
-  private readonly cache = new Map<string, Promise<StoredFunction[]>>();
+  private readonly cache = new Map<string, Promise<EnhancedOnDisk[]>>();
   private readonly matches = new Map<string, Map<string, Promise<string | undefined>>>();
   private readonly watchers = new Map<string, WatchEntry>();
 
@@ -104,7 +96,7 @@ export class StorageIndex {
     private readonly debounceMs = 200,
   ) {}
 
-  functions(workspace: string): Promise<StoredFunction[]> {
+  functions(workspace: string): Promise<EnhancedOnDisk[]> {
     let p = this.cache.get(workspace);
     if (!p) {
       p = readStoredFunctions(workspace);
@@ -114,7 +106,7 @@ export class StorageIndex {
   }
 
   /** readMatchingVersion, cached until the folder's `.dana/poet/` changes. */
-  matchingVersion(workspace: string, stored: StoredFunction, hash: string): Promise<string | undefined> {
+  matchingVersion(workspace: string, stored: EnhancedOnDisk, hash: string): Promise<string | undefined> {
     let perFolder = this.matches.get(workspace);
     if (!perFolder) this.matches.set(workspace, (perFolder = new Map()));
     const k = `${stored.key}\0${stored.version}\0${hash}`;

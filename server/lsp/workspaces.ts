@@ -45,7 +45,3 @@ export function folderOf(folders: readonly Folder[], fsPath: string): Folder | u
   return best;
 }
 
-/** Workspace-relative POSIX path, as `.dana/poet/` metadata records `source_file`. */
-export function relativePosix(folder: Folder, fsPath: string): string {
-  return path.relative(folder.fsPath, fsPath).split(path.sep).join('/');
-}

@@ -3,7 +3,7 @@
 // function's lock) generate, write version vN completely, point `current` at it, cache it.
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { FieldIssue, TranspileResponse, VersionMetadata, VersionReason } from '../../shared/contract/api';
 import { PoetError } from '../../shared/contract/errors';
@@ -11,6 +11,7 @@ import { canonicalJson, resolveConfig, type ConfigContext, type PoetConfig } fro
 import { functionLinesHash, functionTextHash, sourceHash } from '../../shared/source/hash';
 import { languageOfPath, type FunctionModel, type Language, type ParsedFile } from '../../shared/source/model';
 import { textWithoutPoetDecorator } from '../../shared/source/locate';
+import { workspaceRelative } from '../../shared/workspace-paths';
 import { BUILTIN_DOMAINS } from '../generator/domains/index';
 import { danaRuntimeFiles, pythonRuntimeFile } from '../generator/runtime-files';
 import type { Generator } from '../generator/types';
@@ -181,14 +182,13 @@ export class EnhancePipeline {
   private sourceFileOf(file: string | null | undefined): string | null {
     if (!file) return null;
     const ws = this.store.paths.workspace;
-    const abs = resolve(ws, file.replace(/\\/g, '/'));
-    const rel = relative(ws, abs);
-    if (file.includes('\0') || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    const rel = file.includes('\0') ? undefined : workspaceRelative(ws, file.replace(/\\/g, '/'));
+    if (rel === undefined) {
       throw new PoetError('invalid_request', `context.file "${file}" is not a file inside the workspace ${ws}.`, [
         { field: 'context.file', message: 'must be a workspace-relative path inside the workspace' },
       ]);
     }
-    return rel.split(sep).join('/');
+    return rel;
   }
 
   async enhance(input: EnhanceInput): Promise<TranspileResponse> {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'mocha';
-import { enhancedFile, isStoredPath, matchFunction, pickVersion, previousVersion, relativePosix, resolveTarget, safeRelativeSegments, versionPickItems, cacheHitNotCurrent } from '../../extension/commands/args';
+import { enhancedFile, pickVersion, previousVersion, resolveTarget, safeRelativeSegments, versionPickItems, cacheHitNotCurrent } from '../../extension/commands/args';
 import { functionNodes, versionNodes, fileNodes } from '../../extension/tree/model';
 import { folder, summaries, withdrawDetail } from './fixtures';
 
@@ -78,32 +78,10 @@ describe('extension command arguments', () => {
     assert.equal(enhancedFile({ files: ['x/metadata.json'] }), undefined);
   });
 
-  it('matches a source function to its stored history by file, then by key', () => {
-    assert.equal(matchFunction(summaries, 'area', 'shapes.py')?.key, 'shapes.area');
-    assert.equal(matchFunction(summaries, 'area', 'geo.py')?.key, 'area');
-    assert.equal(matchFunction(summaries, 'area', 'other.py')?.key, 'area');
-    assert.equal(matchFunction(summaries, 'withdraw', undefined)?.key, 'withdraw');
-    assert.equal(matchFunction(summaries, 'deposit', 'bank/account.na'), undefined);
-  });
-
   it('keeps stored paths inside the workspace folder', () => {
     assert.deepEqual(safeRelativeSegments('.dana/poet/functions/f/v1/enhanced.na'), ['.dana', 'poet', 'functions', 'f', 'v1', 'enhanced.na']);
     for (const bad of ['../etc/passwd', '/etc/passwd', 'a/../../b', 'C:/x', 'a\\..\\b']) {
       assert.throws(() => safeRelativeSegments(bad), /must stay inside the workspace folder/, bad);
     }
-  });
-
-  it('recognises POET\'s own stored files, which are never sources to enhance', () => {
-    assert.equal(isStoredPath('.dana/poet/functions/f/v1/enhanced.na'), true);
-    assert.equal(isStoredPath('.dana\\poet\\functions\\f\\v1\\enhanced.py'), true);
-    assert.equal(isStoredPath('src/.dana/poet.na'), false);
-    assert.equal(isStoredPath('pricing.na'), false);
-  });
-
-  it('computes workspace-relative POSIX paths', () => {
-    assert.equal(relativePosix('/work/ws', '/work/ws/bank/account.na'), 'bank/account.na');
-    assert.equal(relativePosix('/work/ws/', '/work/ws/a.na'), 'a.na');
-    assert.equal(relativePosix('/work/ws', '/work/wsx/a.na'), undefined);
-    assert.equal(relativePosix('c:\\Work\\ws', 'C:\\work\\ws\\src\\a.na', true), 'src/a.na');
   });
 });

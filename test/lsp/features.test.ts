@@ -18,7 +18,7 @@ import { hover } from '../../server/lsp/hover';
 import { describeSchema } from '../../server/lsp/poet-keys';
 import { editorDomainContext } from '../../server/lsp/domains';
 import { documentSymbols } from '../../server/lsp/symbols';
-import { matchStored, type StoredFunction } from '../../server/lsp/storage-index';
+import { matchStoredFunction, type EnhancedOnDisk } from '../../server/lsp/storage-index';
 import { metricsParts } from '../../server/lsp/status';
 import { poetDecorator } from '../../shared/source/locate';
 import { readSettings, sectionGetter, settingsConfigLayer } from '../../shared/settings';
@@ -167,13 +167,13 @@ def f(x: int) -> int:
     it('shows the version, success rate and thumbs-down once enhanced, and notices a changed source', async () => {
       const pd = parse(src);
       const fn = pd.parsed.functions[0]!;
-      const stored: StoredFunction = {
+      const stored: EnhancedOnDisk = {
         key: 'a',
         functionName: 'a',
         version: 'v3',
         versions: ['v1', 'v2', 'v3'],
         sourceFile: 'm.na',
-        metadata: { function_hash: functionTextHash(fn.source) } as StoredFunction['metadata'],
+        metadata: { function_hash: functionTextHash(fn.source) } as EnhancedOnDisk['metadata'],
       };
       const metrics = async () => ({ executions: 25, successRate: 0.92, p95Ms: 12, negativeFeedback: 2, feedbackCount: 3, meanFeedbackScore: 0.4 });
       const [lens] = await codeLenses(pd, { mode: 'decorated', stored: [stored], sourceFile: 'm.na', folderUri: 'file:///ws', metrics, matchingVersion: none });
@@ -191,17 +191,17 @@ def f(x: int) -> int:
     it('after a rollback, names the pin and offers the version that matches the source instead of an Enhance that cannot clear it', async () => {
       const v1Text = src;
       const v2Text = src.replace('return x', 'return x + 1');
-      const stored: StoredFunction = {
+      const stored: EnhancedOnDisk = {
         key: 'a',
         functionName: 'a',
         version: 'v1',
         versions: ['v1', 'v2'],
         sourceFile: 'm.na',
-        metadata: { function_hash: functionTextHash(parse(v1Text).parsed.functions[0]!.source) } as StoredFunction['metadata'],
+        metadata: { function_hash: functionTextHash(parse(v1Text).parsed.functions[0]!.source) } as EnhancedOnDisk['metadata'],
       };
       const v2Hash = functionTextHash(parse(v2Text).parsed.functions[0]!.source);
       const asked: string[] = [];
-      const matchingVersion = async (_s: StoredFunction, hash: string) => {
+      const matchingVersion = async (_s: EnhancedOnDisk, hash: string) => {
         asked.push(hash);
         return hash === v2Hash ? 'v2' : undefined;
       };
@@ -224,12 +224,12 @@ def f(x: int) -> int:
     });
 
     it('matches a stored function by name and source file (module-qualified keys)', () => {
-      const mk = (key: string, sourceFile: string | null): StoredFunction => ({ key, functionName: 'calc', version: 'v1', versions: ['v1'], sourceFile, metadata: undefined });
+      const mk = (key: string, sourceFile: string | null): EnhancedOnDisk => ({ key, functionName: 'calc', version: 'v1', versions: ['v1'], sourceFile, metadata: undefined });
       const stored = [mk('calc', 'a.na'), mk('b.calc', 'b.na'), mk('x.calc', null)];
-      assert.equal(matchStored(stored, 'calc', 'b.na')?.key, 'b.calc');
-      assert.equal(matchStored(stored, 'calc', 'a.na')?.key, 'calc');
-      assert.equal(matchStored(stored, 'calc', 'c.na')?.key, 'x.calc');
-      assert.equal(matchStored(stored, 'other', 'a.na'), undefined);
+      assert.equal(matchStoredFunction(stored, 'calc', 'b.na')?.key, 'b.calc');
+      assert.equal(matchStoredFunction(stored, 'calc', 'a.na')?.key, 'calc');
+      assert.equal(matchStoredFunction(stored, 'calc', 'c.na')?.key, 'x.calc');
+      assert.equal(matchStoredFunction(stored, 'other', 'a.na'), undefined);
     });
 
     it('adds only the metrics that exist', () => {
@@ -242,7 +242,7 @@ def f(x: int) -> int:
   describe('hover', () => {
     it('shows the effective config with where each value comes from, and the stored version', async () => {
       const pd = parse('@poet(domain="financial_services", retries=3, max_rate=0.2)\ndef f(x):\n    return x\n');
-      const stored: StoredFunction = { key: 'f', functionName: 'f', version: 'v2', versions: ['v1', 'v2'], sourceFile: 'm.na', metadata: undefined };
+      const stored: EnhancedOnDisk = { key: 'f', functionName: 'f', version: 'v2', versions: ['v1', 'v2'], sourceFile: 'm.na', metadata: undefined };
       const h = await hover(pd, { line: 0, character: 2 }, {
         ctx,
         settings: { timeout: 12 },

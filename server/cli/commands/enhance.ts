@@ -1,5 +1,6 @@
 // `poet enhance FILE`: the transpile pipeline in-process, no service needed (scripts, CI).
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { workspaceRelative } from '../../../shared/workspace-paths';
 import { PoetError } from '../../../shared/contract/errors';
 import { createPipeline } from '../../service/generators';
 import { createLogger } from '../../service/logger';
@@ -73,9 +74,8 @@ export const enhance: Command = {
         config = parsed as Record<string, unknown>;
       }
       const workspace = resolve(values.workspace ?? '.');
-      const rel = relative(workspace, resolve(file));
       // A file outside the workspace is enhanced without a source_file (like code sent over HTTP).
-      const contextFile = rel.startsWith('..') || isAbsolute(rel) ? null : rel;
+      const contextFile = workspaceRelative(workspace, resolve(file)) ?? null;
       const store = new FileStore(workspace, logger);
       const pipeline = createPipeline(store, logger);
       const request = { code: src.text, language: src.language, key: values.key, config, contextFile, force: values.force ?? false };
