@@ -86,9 +86,6 @@ export function activate(context: vscode.ExtensionContext): PoetApi {
   const state: CoreState = { lastEnhanceResult: undefined };
   const table: CommandTable = { ...coreCommands(services, state), ...extraCommands(services) };
   registerCommands(context, services, table);
-  void vscode.commands.executeCommand('setContext', ContextKeys.feedbackAvailable, !!table[Commands.giveFeedback]);
-  void vscode.commands.executeCommand('setContext', ContextKeys.trainAvailable, !!table[Commands.trainNow]);
-  void vscode.commands.executeCommand('setContext', ContextKeys.metricsAvailable, !!table[Commands.showMetrics]);
 
   // .dana/poet/ changed on disk (another tool, git checkout, the CLI): refresh, debounced.
   let debounce: NodeJS.Timeout | undefined;

@@ -22,7 +22,7 @@ export const Commands = {
   setRemoteApiKey: 'poet.setRemoteServiceApiKey',
   refresh: 'poet.refresh',
   runFile: 'poet.runFileWithEnhancements',
-  // Registered by the learning part (extension/learning/commands.ts); hidden until it does.
+  // Implemented by the learning part (extension/learning/commands.ts), loaded on first use.
   giveFeedback: 'poet.giveFeedback',
   trainNow: 'poet.trainNow',
   showMetrics: 'poet.showMetrics',
@@ -42,10 +42,6 @@ export const ContextKeys = {
   serviceReady: 'poet:serviceReady',
   /** At least one function has been enhanced in some workspace folder (hides the welcome view). */
   hasFunctions: 'poet:hasFunctions',
-  /** The learning part registered Give Feedback / Train Now / Show Metrics. */
-  feedbackAvailable: 'poet:feedbackAvailable',
-  trainAvailable: 'poet:trainAvailable',
-  metricsAvailable: 'poet:metricsAvailable',
   /** The extension finished loading its tree at least once (the welcome view waits for it). */
   treeLoaded: 'poet:treeLoaded',
 } as const;
