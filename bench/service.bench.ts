@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import runtimeProfile from '../server/service/runtime-profile.json';
+import runtimeProfile from '../shared/runtime-profile.json';
 
 interface AcResult {
   requests: { average: number };

@@ -14,7 +14,7 @@ const workspace = join(root, 'examples');
 const token = process.env.POET_API_KEY || randomBytes(32).toString('base64url');
 const args = process.argv.slice(2);
 // The same process profile as the extension's backend (V8 and malloc limits; docs/service.md).
-const profile = JSON.parse(readFileSync(join(root, 'server/service/runtime-profile.json'), 'utf8'));
+const profile = JSON.parse(readFileSync(join(root, 'shared/runtime-profile.json'), 'utf8'));
 const child = spawn(process.execPath, [...profile.execArgv, join(root, 'dist/cli.js'), 'serve', '--workspace', workspace, ...args], {
   env: { ...process.env, ...profile.env, POET_API_KEY: token },
   stdio: ['ignore', 'pipe', 'inherit'],

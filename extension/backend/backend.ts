@@ -16,7 +16,7 @@ import type { PoetSettings } from '../../shared/settings';
 import { backendEnv } from './env';
 import { parseServerLogLine } from './serverLog';
 import { lazy } from '../lazy/load';
-import runtimeProfile from '../../server/service/runtime-profile.json';
+import runtimeProfile from '../../shared/runtime-profile.json';
 
 function lines(input: Readable, each: (line: string) => void): void {
   createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', each);

@@ -1,6 +1,6 @@
 // Learning records are bounded in memory by design (issue 12, defect 5). 100,000 executions
 // stream into the built `poet serve`, started as the extension starts it
-// (server/service/runtime-profile.json: a 96 MB heap cap), one in 16 carrying the 15 KB inputs
+// (shared/runtime-profile.json: a 96 MB heap cap), one in 16 carrying the 15 KB inputs
 // and outputs that took the old service out of memory after 2,400 records. The process must
 // stay alive and under its cap, hold its aggregates within their byte budget (the weights are
 // checked against V8's own figures in test/unit/row-window.test.ts), count every record in its
@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ExecutionDetailSchema, ServiceMetricsSchema } from '../../shared/contract/learning';
-import runtimeProfile from '../../server/service/runtime-profile.json';
+import runtimeProfile from '../../shared/runtime-profile.json';
 
 const ROOT = join(__dirname, '..', '..');
 const TOKEN = 'memory-test-token';
