@@ -13,6 +13,7 @@ import { StoreDocuments, STORE_SCHEME } from './editor/storeDocuments';
 import { coreCommands, type CoreState } from './commands/core';
 import { lazyTable, registerCommands, type CommandTable } from './commands/table';
 import { runCommands } from './commands/run';
+import { learningCommands } from './learning/commands';
 import { createApi, type PoetApi } from './api';
 import { currentSection, currentSettings, readCurrentSettings } from './config/settings';
 import { Commands, ContextKeys, Settings, Views } from '../shared/ids';
@@ -24,7 +25,7 @@ let backendRef: Backend | undefined;
 /** Extra command handlers from other parts, loaded on first use. One line each. */
 function extraCommands(services: PoetServices): CommandTable {
   return {
-    ...lazyTable([Commands.giveFeedback, Commands.trainNow, Commands.showMetrics], () => lazy().learning.learningCommands(services)),
+    ...lazyTable([Commands.giveFeedback, Commands.trainNow, Commands.showMetrics], () => learningCommands(services)),
     ...runCommands(services),
   };
 }

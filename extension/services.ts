@@ -11,29 +11,13 @@ import { Commands, REMOTE_API_KEY_SECRET } from '../shared/ids';
 import type { FolderRef } from './tree/model';
 import type { MetricsPanelState } from './learning/metrics-view';
 import { lazy } from './lazy/load';
+import { UserError } from './user-error';
 
 /** A workspace folder's service: its client and whether it is a remote one. */
 export interface FolderClient {
   folder: FolderRef;
   client: PoetClient;
   remote: boolean;
-}
-
-const USER_ERROR = Symbol.for('poet.UserError');
-
-/**
- * A problem the user can fix, shown as it is. Branded so `instanceof` also holds for the copy
- * of this class inside the lazily loaded bundle (the learning commands throw it from there).
- */
-export class UserError extends Error {
-  readonly [USER_ERROR] = true;
-  constructor(message: string, readonly actions: ErrorAction[] = []) {
-    super(message);
-    this.name = 'UserError';
-  }
-  static override [Symbol.hasInstance](v: unknown): boolean {
-    return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[USER_ERROR] === true;
-  }
 }
 
 export function folderRef(f: vscode.WorkspaceFolder): FolderRef {

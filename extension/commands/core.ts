@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { TranspileResponse, VersionSummary } from '../../shared/contract/api';
 import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
-import { UserError, type PoetServices, type FolderClient } from '../services';
+import { type PoetServices, type FolderClient } from '../services';
+import { UserError } from '../user-error';
 import { locate, parsedDocument, toRange } from '../editor/functions';
 import { storeUri, storeUriOf } from '../editor/storeDocuments';
 import { showDiff, showStored } from '../editor/showStored';

@@ -4,7 +4,8 @@
 // right file first.
 import * as vscode from 'vscode';
 import type { FunctionSummary } from '../../shared/contract/api';
-import { UserError, type PoetServices, type FolderClient } from '../services';
+import { type PoetServices, type FolderClient } from '../services';
+import { UserError } from '../user-error';
 import type { StoredTarget } from './resolve';
 
 interface Item extends vscode.QuickPickItem {

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contract/api';
 import type { FunctionModel } from '../../shared/source/model';
-import { UserError, type PoetServices, type FolderClient } from '../services';
+import { type PoetServices, type FolderClient } from '../services';
+import { UserError } from '../user-error';
 import { functionAtPosition, languageOf, locate, parsedDocument } from '../editor/functions';
 import type { FolderRef } from '../tree/model';
 import { resolveTarget } from './args';

@@ -4,7 +4,8 @@
 // else what the CLI finds ($POET_DANA, `dana` on PATH); executions go to this folder's service.
 import * as vscode from 'vscode';
 import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
-import { UserError, type PoetServices } from '../services';
+import { type PoetServices } from '../services';
+import { UserError } from '../user-error';
 import type { CommandTable } from './table';
 
 /** The task type (package.json `taskDefinitions`). */

@@ -18,7 +18,6 @@ const SOURCES: Record<keyof LazyModules, string> = {
   locate: '../../shared/source/locate',
   poetClient: '../client/poetClient',
   clientErrors: '../client/errors',
-  learning: '../learning/commands',
 };
 
 let loaded: LazyModules | undefined;

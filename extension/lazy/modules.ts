@@ -1,7 +1,8 @@
 // Everything the extension needs only after activation: the language client, zod with the
-// shared contract and settings, the HTTP client, the source parsers and the learning commands. The build
-// bundles this file on its own (dist/extension-lazy.js), so activation neither parses nor
-// runs it; `lazy()` (extension/lazy/load.ts) loads it on first use.
+// shared contract and settings, the HTTP client and the source parsers. The build bundles this
+// file on its own (dist/extension-lazy.js), so activation neither parses nor runs it; `lazy()`
+// (extension/lazy/load.ts) loads it on first use. Nothing here imports the extension's other
+// modules, so no class exists in both bundles (an `instanceof` across them would fail).
 export * as languageClient from 'vscode-languageclient/node';
 export * as protocol from '../../shared/lsp-protocol';
 export * as contract from '../../shared/contract/api';
@@ -11,4 +12,3 @@ export * as parse from '../../shared/source/parse';
 export * as locate from '../../shared/source/locate';
 export * as poetClient from '../client/poetClient';
 export * as clientErrors from '../client/errors';
-export * as learning from '../learning/commands';

@@ -5,7 +5,6 @@
 //   poet.trainNow(target, { promote?: 'auto' | 'manual' })
 import * as vscode from 'vscode';
 import {
-  LearningEndpoints,
   type FeedbackResponse,
   type Promote,
   type TrainResponse,
@@ -13,7 +12,8 @@ import {
 import { Commands } from '../../shared/ids';
 import { storedFunction, type StoredTarget } from '../commands/resolve';
 import type { CommandTable } from '../commands/table';
-import { UserError, type PoetServices } from '../services';
+import { type PoetServices } from '../services';
+import { UserError } from '../user-error';
 import {
   executionPickItem,
   FEEDBACK_CHOICES,
@@ -27,6 +27,10 @@ import {
 } from './feedback-flow';
 import { MetricsPanels } from './metrics-view';
 import { poetColumn } from '../editor/showStored';
+import { lazy } from '../lazy/load';
+
+// The contract's schemas load with zod, on first use: this module is part of activation's bundle.
+const endpoints = () => lazy().learningContract.LearningEndpoints;
 
 interface FeedbackOptions {
   executionId?: string;
@@ -51,7 +55,7 @@ async function versionOf(s: StoredTarget): Promise<string> {
 }
 
 async function pickExecution(s: StoredTarget, version: string): Promise<string | undefined> {
-  const list = await s.h.client.send(LearningEndpoints.functionExecutions, { name: s.key }, undefined, { query: { version, limit: '30' } });
+  const list = await s.h.client.send(endpoints().functionExecutions, { name: s.key }, undefined, { query: { version, limit: '30' } });
   if (!list.executions.length) {
     throw new UserError(
       `${s.name} ${version} has no recorded executions yet. Feedback attaches to one run: call the enhanced function with POET_API_URL and POET_API_KEY set (see "Copy Service URL and Token"), then give feedback.`,
@@ -125,7 +129,7 @@ export function learningCommands(services: PoetServices): CommandTable {
       if (!executionId) return undefined;
       const feedback = opts.feedback !== undefined ? opts.feedback : await askFeedback();
       if (feedback === undefined) return undefined;
-      const r = await s.h.client.send(LearningEndpoints.postFeedback, {}, { execution_id: executionId, function_name: s.key, feedback }, { long: true });
+      const r = await s.h.client.send(endpoints().postFeedback, {}, { execution_id: executionId, function_name: s.key, feedback }, { long: true });
       services.log.info(`Feedback on ${s.key} ${executionId}: ${JSON.stringify(feedback)} → ${r.analysis.sentiment} (${r.analysis.method})`);
       void services.info(feedbackMessage(r));
       services.refresh();
@@ -141,7 +145,7 @@ export function learningCommands(services: PoetServices): CommandTable {
         vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
           const ac = new AbortController();
           token.onCancellationRequested(() => ac.abort());
-          return s.h.client.send(LearningEndpoints.train, { name: s.key }, body, { long: true, signal: ac.signal });
+          return s.h.client.send(endpoints().train, { name: s.key }, body, { long: true, signal: ac.signal });
         });
       let promote = opts.promote as Promote | undefined;
       if (promote !== 'auto' && promote !== 'manual') {

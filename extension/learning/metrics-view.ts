@@ -10,7 +10,7 @@ import type { FunctionMetrics } from '../../shared/contract/learning';
 import type { StoredTarget } from '../commands/resolve';
 import type { PoetServices } from '../services';
 import { METRICS_VIEW_TYPE, poetColumn } from '../editor/showStored';
-import { describeError } from '../client/errors';
+import { lazy } from '../lazy/load';
 import { makeNonce, metricsHtml } from './metrics-html';
 
 interface Shown {
@@ -108,7 +108,7 @@ export class MetricsPanels implements vscode.Disposable {
       message = { type: 'metrics', metrics };
       state = { key: shown.key, state: 'metrics', serviceUrl: h.client.baseUrl, executions: metrics.versions.reduce((sum, v) => sum + v.executions, 0) };
     } catch (err) {
-      const why = describeError(err, { remote: this.services.isRemote() }).message;
+      const why = lazy().clientErrors.describeError(err, { remote: this.services.isRemote() }).message;
       this.services.log.warn(`Metrics for ${shown.key}: ${why}`);
       message = { type: 'error', error: `Could not load the metrics: ${why}` };
       state = { key: shown.key, state: 'error', error: why };
