@@ -3,13 +3,11 @@
 // Nothing here is needed by users; it exposes no more than the process already holds.
 import type * as vscode from 'vscode';
 import type { TranspileResponse } from '../shared/contract/api';
-import type { Backend, BackendStatus } from './backend/backend';
-import type { FunctionsTreeProvider } from './tree/provider';
+import type { BackendStatus } from './backend/backend';
 import type { TreeSnapshot } from './tree/model';
-import type { PoetServices } from './services';
+import type { PoetContext } from './context';
 import type { CoreState } from './commands/core';
-import type { CursorContext } from './editor/functions';
-import type { MetricsPanelState } from './learning/metrics-view';
+import type { MetricsPanelState } from './learning/metrics-state';
 
 export interface PoetApi {
   /** Starts the backend if needed and resolves when every folder's service is ready (or rejects with the reason). */
@@ -46,15 +44,8 @@ export interface PoetApi {
   activationMs: number;
 }
 
-export function createApi(deps: {
-  backend: Backend;
-  services: PoetServices;
-  tree: FunctionsTreeProvider;
-  state: CoreState;
-  cursor: CursorContext;
-  activationMs: () => number;
-}): PoetApi {
-  const { backend, services, tree, state, cursor } = deps;
+export function createApi(services: PoetContext, state: CoreState, activationMs: () => number): PoetApi {
+  const { backend, tree, cursor } = services;
   const firstFolder = () => services.folders()[0]?.uri;
   return {
     async whenReady(timeoutMs = 60_000) {
@@ -105,7 +96,7 @@ export function createApi(deps: {
     cursorInFunction: () => cursor.update(),
     metricsPanel: () => services.metricsView?.state,
     get activationMs() {
-      return deps.activationMs();
+      return activationMs();
     },
   };
 }

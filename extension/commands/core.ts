@@ -3,14 +3,16 @@
 import * as vscode from 'vscode';
 import type { TranspileResponse, VersionSummary } from '../../shared/contract/api';
 import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
-import { type PoetServices, type FolderClient } from '../services';
+import type { PoetContext } from '../context';
+import type { FolderClient } from '../folder-clients';
 import { UserError } from '../user-error';
 import { locate, parsedDocument, toRange } from '../editor/functions';
 import { storeUri, storeUriOf } from '../editor/storeDocuments';
 import { showDiff, showStored } from '../editor/showStored';
 import { serviceEnvLine, shellKind } from './envLine';
 import { cacheHitNotCurrent, enhancedFile, pickVersion, previousVersion, resolveTarget, safeRelativeSegments, versionPickItems } from './args';
-import { detailOf, folderFor, sourceDocument, sourceFunction, storedFunction, type StoredTarget } from './resolve';
+import { detailOf, folderFor, sourceDocument, sourceFunction, storedFunction } from './resolve';
+import type { StoredTarget } from './targets';
 import type { CommandTable } from './table';
 import type { FunctionModel } from '../../shared/source/model';
 import { lazy } from '../lazy/load';
@@ -55,7 +57,7 @@ async function requireVersion(s: StoredTarget): Promise<{ detail: Awaited<Return
   return { detail, v };
 }
 
-export function coreCommands(services: PoetServices, state: CoreState): CommandTable {
+export function coreCommands(services: PoetContext, state: CoreState): CommandTable {
   async function enhanceOne(h: FolderClient, doc: vscode.TextDocument, relPath: string, fn: FunctionModel, signal: AbortSignal): Promise<TranspileResponse> {
     const kwargs = locate().poetDecorator(fn)?.kwargs ?? {};
     const res = await h.client.transpile(

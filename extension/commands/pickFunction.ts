@@ -4,9 +4,10 @@
 // right file first.
 import * as vscode from 'vscode';
 import type { FunctionSummary } from '../../shared/contract/api';
-import { type PoetServices, type FolderClient } from '../services';
+import type { PoetContext } from '../context';
+import type { FolderClient } from '../folder-clients';
 import { UserError } from '../user-error';
-import type { StoredTarget } from './resolve';
+import type { StoredTarget } from './targets';
 
 interface Item extends vscode.QuickPickItem {
   h: FolderClient;
@@ -20,7 +21,7 @@ export function functionPickItem(fn: Pick<FunctionSummary, 'name' | 'key' | 'cur
 }
 
 /** Asks which enhanced function `command` should act on; undefined when the user cancels. */
-export async function pickStoredFunction(services: PoetServices, command: string, why: string | undefined): Promise<StoredTarget | undefined> {
+export async function pickStoredFunction(services: PoetContext, command: string, why: string | undefined): Promise<StoredTarget | undefined> {
   const folders = services.folders();
   const multi = folders.length > 1;
   const items: Item[] = [];

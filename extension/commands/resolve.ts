@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contract/api';
 import type { FunctionModel } from '../../shared/source/model';
-import { type PoetServices, type FolderClient } from '../services';
+import type { PoetContext } from '../context';
 import { UserError } from '../user-error';
 import { functionAtPosition, languageOf, locate, parsedDocument } from '../editor/functions';
 import type { FolderRef } from '../tree/model';
@@ -13,23 +13,9 @@ import { matchStored } from '../../shared/stored-match';
 import { pickStoredFunction } from './pickFunction';
 import { parseStoreUri } from '../editor/storeDocuments';
 
-export interface SourceFunction {
-  doc: vscode.TextDocument;
-  folder: FolderRef;
-  /** Workspace-relative POSIX path. */
-  relPath: string;
-  fn: FunctionModel;
-}
+import type { SourceFunction, StoredTarget } from './targets';
 
-export interface StoredTarget {
-  h: FolderClient;
-  key: string;
-  name: string;
-  version?: string;
-  sourceFile?: string | null;
-}
-
-export function folderFor(services: PoetServices, doc: vscode.TextDocument): { folder: FolderRef; relPath: string } {
+export function folderFor(services: PoetContext, doc: vscode.TextDocument): { folder: FolderRef; relPath: string } {
   const folder = services.folderOf(doc.uri);
   if (!folder || doc.uri.scheme !== 'file') {
     throw new UserError(`POET stores enhanced versions in the workspace folder's .dana/poet/, and "${vscode.workspace.asRelativePath(doc.uri)}" is not inside a workspace folder. Open its folder first.`);
@@ -58,7 +44,7 @@ export async function sourceDocument(args: unknown[]): Promise<{ doc: vscode.Tex
   throw new UserError('This command works on a function in a Dana or Python file.');
 }
 
-export async function sourceFunction(services: PoetServices, args: unknown[]): Promise<SourceFunction> {
+export async function sourceFunction(services: PoetContext, args: unknown[]): Promise<SourceFunction> {
   const { doc, functionName, position } = await sourceDocument(args);
   const { folder, relPath } = folderFor(services, doc);
   if (isStoredPath(relPath)) {
@@ -83,7 +69,7 @@ export async function sourceFunction(services: PoetServices, args: unknown[]): P
  * under the cursor. From the palette with no enhanced function under the cursor, it asks which
  * one (`command` titles the picker); undefined when the user cancels.
  */
-export async function storedFunction(services: PoetServices, args: unknown[], command: string): Promise<StoredTarget | undefined> {
+export async function storedFunction(services: PoetContext, args: unknown[], command: string): Promise<StoredTarget | undefined> {
   services.assertTrusted();
   const t = resolveTarget(args);
   if (t.kind === 'stored') {
@@ -108,7 +94,7 @@ export async function storedFunction(services: PoetServices, args: unknown[], co
  * The enhanced function of the active editor: the one under the cursor in a source file, or
  * the one whose stored version it shows (enhanced code, a diff side). Else why there is none.
  */
-async function cursorFunction(services: PoetServices): Promise<{ stored: StoredTarget } | { why: string }> {
+async function cursorFunction(services: PoetContext): Promise<{ stored: StoredTarget } | { why: string }> {
   const ed = vscode.window.activeTextEditor;
   const shown = ed && parseStoreUri(ed.document.uri);
   const shownFolder = shown && services.folderByUri(shown.folderUri);

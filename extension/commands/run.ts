@@ -4,7 +4,7 @@
 // else what the CLI finds ($POET_DANA, `dana` on PATH); executions go to this folder's service.
 import * as vscode from 'vscode';
 import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
-import { type PoetServices } from '../services';
+import type { PoetContext } from '../context';
 import { UserError } from '../user-error';
 import type { CommandTable } from './table';
 
@@ -17,7 +17,7 @@ export interface RunResult {
   exitCode: number | undefined;
 }
 
-export function runCommands(services: PoetServices): CommandTable {
+export function runCommands(services: PoetContext): CommandTable {
   /** URL and token of the folder's service, for the program's execution records; none when it does not run. */
   async function reportingEnv(folder: vscode.WorkspaceFolder): Promise<Record<string, string>> {
     try {

@@ -1,7 +1,7 @@
 // One table of command id → handler; every registration goes to context.subscriptions.
 // Other parts (the learning commands) add entries by spreading their own table into it.
 import * as vscode from 'vscode';
-import type { PoetServices } from '../services';
+import type { PoetContext } from '../context';
 
 export type CommandHandler = (...args: unknown[]) => unknown;
 export type CommandTable = Partial<Record<string, CommandHandler>>;
@@ -11,7 +11,7 @@ export type CommandTable = Partial<Record<string, CommandHandler>>;
  * buttons that help, and logged. It is not rethrown: VS Code would show a second, less useful
  * notification. Callers that need the outcome read the API's `lastError`.
  */
-export function registerCommands(context: vscode.ExtensionContext, services: PoetServices, table: CommandTable): void {
+export function registerCommands(context: vscode.ExtensionContext, services: PoetContext, table: CommandTable): void {
   for (const [id, handler] of Object.entries(table)) {
     if (!handler) continue;
     context.subscriptions.push(

@@ -4,7 +4,7 @@
 // arrow would change a version in place). Served over HTTP by the folder's service, local or
 // remote alike. URI: poet-store:/<key>/<version>/<part><ext>?<folder URI>.
 import * as vscode from 'vscode';
-import type { PoetServices } from '../services';
+import type { FolderClients } from '../folder-clients';
 
 export const STORE_SCHEME = 'poet-store';
 export type StorePart = 'original' | 'enhanced' | 'train' | 'metadata';
@@ -31,7 +31,7 @@ export function parseStoreUri(uri: vscode.Uri): { folderUri: string; key: string
 }
 
 export class StoreDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly services: PoetServices) {}
+  constructor(private readonly services: FolderClients) {}
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const ref = parseStoreUri(uri);

@@ -10,9 +10,10 @@ import {
   type TrainResponse,
 } from '../../shared/contract/learning';
 import { Commands } from '../../shared/ids';
-import { storedFunction, type StoredTarget } from '../commands/resolve';
+import { storedFunction } from '../commands/resolve';
+import type { StoredTarget } from '../commands/targets';
 import type { CommandTable } from '../commands/table';
-import { type PoetServices } from '../services';
+import type { PoetContext } from '../context';
 import { UserError } from '../user-error';
 import {
   executionPickItem,
@@ -93,7 +94,7 @@ async function askFeedback(): Promise<unknown | undefined> {
   return feedbackPayload(choice.id);
 }
 
-export function learningCommands(services: PoetServices): CommandTable {
+export function learningCommands(services: PoetContext): CommandTable {
   const panels = new MetricsPanels(services);
   services.context.subscriptions.push(panels);
   services.metricsView = panels;

@@ -7,10 +7,11 @@
 // itself when the service is back and when the folder's .dana/poet/ changes.
 import * as vscode from 'vscode';
 import type { FunctionMetrics } from '../../shared/contract/learning';
-import type { StoredTarget } from '../commands/resolve';
-import type { PoetServices } from '../services';
+import type { StoredTarget } from '../commands/targets';
+import type { PoetContext } from '../context';
 import { METRICS_VIEW_TYPE, poetColumn } from '../editor/showStored';
 import { lazy } from '../lazy/load';
+import type { MetricsPanelState } from './metrics-state';
 import { makeNonce, metricsHtml } from './metrics-html';
 
 interface Shown {
@@ -20,14 +21,6 @@ interface Shown {
 }
 
 /** What the panel last showed, for the test API. */
-export interface MetricsPanelState {
-  key: string;
-  state: 'loading' | 'metrics' | 'error';
-  /** The service the metrics came from. */
-  serviceUrl?: string;
-  executions?: number;
-  error?: string;
-}
 
 export class MetricsPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -39,7 +32,7 @@ export class MetricsPanels implements vscode.Disposable {
   private readonly _onDidPost = new vscode.EventEmitter<MetricsPanelState>();
   readonly onDidPost = this._onDidPost.event;
 
-  constructor(private readonly services: PoetServices) {
+  constructor(private readonly services: PoetContext) {
     this.subs.push(
       services.backend.onDidChangeStatus((s) => {
         if (s.state === 'ready') this.reload();

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contract/api';
 import type { FunctionMetrics } from '../../shared/contract/learning';
 import { ContextKeys } from '../../shared/ids';
-import type { PoetServices } from '../services';
+import type { FolderClients } from '../folder-clients';
 import { executionNodes, fileNodes, folderNode, functionNodes, messageNode, snapshotOf, versionNodes, type FolderRef, type TreeNode, type TreeSnapshot } from './model';
 import { Commands } from '../../shared/ids';
 import { lazy } from '../lazy/load';
@@ -34,7 +34,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private generation = 0;
   loadedGeneration = -1;
 
-  constructor(private readonly services: PoetServices) {}
+  constructor(private readonly services: FolderClients) {}
 
   /** Whether the view is showing (extension.ts keeps it current). */
   visible = false;

@@ -1,15 +1,14 @@
-// The composition root's shared services, handed to every command (including the learning
-// part's, in extension/learning/commands.ts): the log, settings, the HTTP client of a
-// workspace folder, error reporting, and tree refresh. Manual DI, no container.
+// The workspace folders POET serves and the HTTP client of each: the bundled backend's service
+// for the folder (started on first use), or the remote service when `poet.service.url` is set.
+// PoetContext (extension/context.ts) extends it; the views that only load data (the tree, the
+// stored-document provider) depend on this part alone.
 import * as vscode from 'vscode';
 import type { Backend } from './backend/backend';
 import type { PoetClient } from './client/poetClient';
-import type { ErrorAction } from './client/errors';
 import type { PoetSettings } from '../shared/settings';
 import { currentSettings } from './config/settings';
-import { Commands, REMOTE_API_KEY_SECRET } from '../shared/ids';
+import { REMOTE_API_KEY_SECRET } from '../shared/ids';
 import type { FolderRef } from './tree/model';
-import type { MetricsPanelState } from './learning/metrics-view';
 import { lazy } from './lazy/load';
 import { UserError } from './user-error';
 
@@ -24,20 +23,13 @@ export function folderRef(f: vscode.WorkspaceFolder): FolderRef {
   return { uri: f.uri.toString(), name: f.name, path: f.uri.fsPath };
 }
 
-export class PoetServices {
+export class FolderClients {
   private readonly clients = new Map<string, PoetClient>();
-  /** The last error message shown (the test API reports it). */
-  lastError: string | undefined;
-  /** The last information message a command showed (the test API reports it). */
-  lastMessage: string | undefined;
-  /** The metrics panel, once the learning commands have loaded (the test API reads its state). */
-  metricsView: { readonly state: MetricsPanelState | undefined } | undefined;
 
   constructor(
     readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
     readonly backend: Backend,
-    private readonly refreshTree: () => void,
   ) {}
 
   settings(): PoetSettings {
@@ -46,10 +38,6 @@ export class PoetServices {
 
   isRemote(): boolean {
     return this.settings().serviceUrl !== '';
-  }
-
-  refresh(): void {
-    this.refreshTree();
   }
 
   /** Workspace folders POET can store into (file scheme only). */
@@ -107,48 +95,5 @@ export class PoetServices {
       this.clients.set(cacheKey, client);
     }
     return { folder, client, remote: false };
-  }
-
-  /** Shows an information notification with buttons; resolves with the one clicked. */
-  info(message: string, ...actions: string[]): Thenable<string | undefined> {
-    this.lastMessage = message;
-    this.log.info(message);
-    return vscode.window.showInformationMessage(message, ...actions);
-  }
-
-  /** Shows an error as a notification with the buttons that help, and logs it. Never throws. */
-  showError(err: unknown, prefix?: string): void {
-    const { describeError, PoetClientError } = lazy().clientErrors;
-    let message: string;
-    let actions: ErrorAction[];
-    if (err instanceof UserError) {
-      message = err.message;
-      actions = err.actions;
-    } else {
-      const d = describeError(err, { remote: this.isRemote() });
-      message = d.message;
-      actions = d.actions;
-    }
-    if (prefix) message = `${prefix}: ${message}`;
-    this.lastError = message;
-    if (err instanceof PoetClientError) this.log.error(`${message}\n  ${err.message}`);
-    else if (err instanceof UserError) this.log.warn(message);
-    else this.log.error(message, err);
-    if (err instanceof PoetClientError && err.kind === 'cancelled') return;
-    const labels: Record<ErrorAction, string> = {
-      showLog: 'Show Log',
-      restartService: 'Restart Service',
-      setApiKey: 'Set API Key',
-      openSettings: 'Open Settings',
-      retry: 'Retry',
-    };
-    const buttons = actions.filter((a) => a !== 'retry').map((a) => labels[a]);
-    if (!buttons.includes('Show Log')) buttons.push('Show Log');
-    void vscode.window.showErrorMessage(message, ...buttons).then((choice) => {
-      if (choice === 'Show Log') this.log.show(true);
-      else if (choice === 'Restart Service') void vscode.commands.executeCommand(Commands.restartService);
-      else if (choice === 'Set API Key') void vscode.commands.executeCommand(Commands.setRemoteApiKey);
-      else if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'poet.service');
-    });
   }
 }
