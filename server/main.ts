@@ -1,6 +1,6 @@
 // dist/server.js: the one backend child process the extension starts (vscode-languageclient,
 // IPC transport). It is the language server, and it runs one POET HTTP service per workspace
-// folder on 127.0.0.1, reporting each one's URL with poet/serviceReady.
+// folder on 127.0.0.1, reporting them to the client as poet/status snapshots.
 //
 // Process hygiene: the client passes --clientProcessId; vscode-languageserver polls that pid
 // (and InitializeParams.processId) and exits when the editor is gone. A closed IPC channel

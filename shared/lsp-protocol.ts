@@ -1,9 +1,9 @@
 // The custom LSP messages between the extension (client) and dist/server.js (server).
-// LSP is the control plane (readiness, port, status, settings); HTTP is the data plane.
+// LSP is the control plane (readiness, ports, status, settings); HTTP is the data plane.
 // The types come from vscode-languageserver-protocol's runtime-neutral entry, which both
 // vscode-languageclient and vscode-languageserver re-export, so this file can be imported
 // by either side (and by tests) without pulling in the other side's runtime.
-import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType } from 'vscode-languageserver-protocol';
 
 /** One HTTP service, serving one workspace folder. */
 export interface ServiceReadyParams {
@@ -18,40 +18,24 @@ export interface ServiceReadyParams {
 
 export type ServiceState = 'starting' | 'ready' | 'error' | 'stopped';
 
-export interface ServiceStatusParams {
-  state: ServiceState;
-  /** A sentence a person can act on; present for `error`. Never contains the token. */
-  message?: string;
-  /** The folder this status is about; absent when it concerns the whole process. */
-  workspace?: string;
-  folderUri?: string;
-}
-
-export interface ServiceStateResult {
+/** The backend's services as a whole: what the client shows, replaced whole on every change. */
+export interface ServiceStatusSnapshot {
   /** `ready` when every folder's service runs, `error` if any failed, `starting` until all settled. */
   state: ServiceState;
+  /** A sentence a person can act on; present for `error` and `stopped`. Never contains the token. */
   message?: string;
   services: ServiceReadyParams[];
   /** Folders whose service failed to start, with the reason. */
   errors: Array<{ workspace: string; folderUri: string; message: string }>;
 }
 
-/** server → client, once per workspace folder, when that folder's HTTP service listens. */
-export const ServiceReadyNotification = {
-  method: 'poet/serviceReady',
-  type: new NotificationType<ServiceReadyParams>('poet/serviceReady'),
-} as const;
-
-/** server → client, whenever the overall or a folder's state changes. */
+/**
+ * server → client: the whole status, once after `initialized` and after every change (a folder's
+ * service starting, listening, failing or closing). The client keeps only the newest.
+ */
 export const ServiceStatusNotification = {
-  method: 'poet/serviceStatus',
-  type: new NotificationType<ServiceStatusParams>('poet/serviceStatus'),
-} as const;
-
-/** client → server: the current state, for a client that (re)attached after the notifications. */
-export const ServiceStateRequest = {
-  method: 'poet/serviceState',
-  type: new RequestType0<ServiceStateResult, void>('poet/serviceState'),
+  method: 'poet/status',
+  type: new NotificationType<ServiceStatusSnapshot>('poet/status'),
 } as const;
 
 /**

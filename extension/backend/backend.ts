@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import type { LanguageClient as LanguageClientType } from 'vscode-languageclient/node';
-import type { PoetInitializationOptions, ServiceReadyParams } from '../../shared/lsp-protocol';
+import type { PoetInitializationOptions, ServiceReadyParams, ServiceStatusSnapshot } from '../../shared/lsp-protocol';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { PoetSettings } from '../../shared/settings';
@@ -118,7 +118,7 @@ export class Backend implements vscode.Disposable {
     // Loaded on first start, not at activation: the client library is most of the bundle.
     const { LanguageClient, TransportKind, CloseAction, ErrorAction, RevealOutputChannelOn, State } =
       lazy().languageClient;
-    const { ServiceReadyNotification, ServiceStatusNotification, StorageChangedNotification } = protocol();
+    const { ServiceStatusNotification, StorageChangedNotification } = protocol();
     const { TOKEN_ENV } = lazy().contract;
     const settings = this.settings();
     const remote = settings.serviceUrl !== '';
@@ -184,16 +184,13 @@ export class Backend implements vscode.Disposable {
     client.onDidChangeState((e) => {
       if (this.client !== client) return;
       if (e.newState === State.Starting) this.setStatus({ state: 'starting' });
-      else if (e.newState === State.Running) void this.syncState(client, remote);
+      // A remote service has no local services to wait for.
+      else if (e.newState === State.Running && remote) this.setStatus({ state: 'ready' });
       else if (e.newState === State.Stopped && this.stopping) this.setStatus({ state: 'stopped' });
     });
-    client.onNotification(ServiceReadyNotification.type, (p) => {
-      this.services.set(p.folderUri, p);
-      void this.syncState(client, remote);
-    });
-    client.onNotification(ServiceStatusNotification.type, (p) => {
-      if (p.state === 'error') this.setStatus({ state: 'error', message: p.message ?? 'the POET service failed' });
-      else void this.syncState(client, remote);
+    // Registered before start(): the server sends its first snapshot after `initialized`.
+    client.onNotification(ServiceStatusNotification.type, (s) => {
+      if (this.client === client && !remote) this.applySnapshot(s);
     });
     client.onNotification(StorageChangedNotification.type, (p) => this._onDidChangeStorage.fire(p.folderUri));
 
@@ -205,31 +202,19 @@ export class Backend implements vscode.Disposable {
       }
       throw err;
     }
-    await this.syncState(client, remote);
   }
   private crashTimes: number[] = [];
 
-  /** Asks the server for the state of every folder's service (covers notifications sent before we listened). */
-  private async syncState(client: LanguageClientType, remote: boolean): Promise<void> {
-    if (this.client !== client || !client.isRunning()) return;
-    if (remote) {
-      this.setStatus({ state: 'ready' });
-      return;
-    }
-    try {
-      const r = await client.sendRequest(protocol().ServiceStateRequest.type);
-      if (this.client !== client) return;
-      for (const s of r.services) this.services.set(s.folderUri, s);
-      if (r.state === 'error') {
-        const why = r.errors.map((e) => `${e.workspace}: ${e.message}`).join('; ');
-        this.setStatus({ state: 'error', message: r.message ?? (why || 'a POET service failed to start') });
-      } else if (r.state === 'ready') {
-        this.setStatus({ state: 'ready' });
-      } else {
-        this.setStatus({ state: r.state === 'stopped' ? 'starting' : r.state });
-      }
-    } catch (err) {
-      this.log.warn(`poet/serviceState failed: ${(err as Error)?.message ?? err}`);
+  /** The server's poet/status snapshot: the folders' services and the one state they add up to. */
+  private applySnapshot(s: ServiceStatusSnapshot): void {
+    this.services.clear();
+    for (const svc of s.services) this.services.set(svc.folderUri, svc);
+    if (s.state === 'error') {
+      const why = s.errors.map((e) => `${e.workspace}: ${e.message}`).join('; ');
+      this.setStatus({ state: 'error', message: s.message ?? (why || 'a POET service failed to start') });
+    } else {
+      // 'stopped' here means no folder is open yet: the backend itself is starting.
+      this.setStatus({ state: s.state === 'stopped' ? 'starting' : s.state });
     }
   }
 

@@ -11,9 +11,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { Logger } from 'pino';
 import {
-  ServiceReadyNotification,
-  ServiceStateRequest,
   ServiceStatusNotification,
+  type ServiceStatusSnapshot,
   StorageChangedNotification,
   type PoetInitializationOptions,
 } from '../../shared/lsp-protocol';
@@ -81,16 +80,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     if (init.startService !== false) {
       services = new ServiceManager(
         { token: opts.token, port, logger: opts.logger },
-        {
-          ready: (p) => void connection.sendNotification(ServiceReadyNotification.type, p),
-          status: (state, message, folder) =>
-            void connection.sendNotification(ServiceStatusNotification.type, {
-              state,
-              ...(message ? { message } : {}),
-              ...(folder ? { workspace: folder.fsPath, folderUri: folder.uri } : {}),
-            }),
-          log,
-        },
+        { changed: sendStatus, log },
       );
     }
     return {
@@ -119,6 +109,8 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'poet' }).catch(() => undefined);
     if (folders.length === 0) log('POET: no workspace folder is open; the HTTP service starts when one is added.');
     for (const f of folders) watchAndServe(f);
+    // The first snapshot: the client registered its handler before it started us, so none is lost.
+    sendStatus(services?.snapshot() ?? { state: 'stopped', message: 'The service is disabled (a remote service is configured).', services: [], errors: [] });
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       for (const r of e.removed) {
         const f = folders.find((x) => x.uri === r.uri);
@@ -135,13 +127,18 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     });
   });
 
-  connection.onRequest(ServiceStateRequest.type, () => services?.snapshot() ?? { state: 'stopped', message: 'The service is disabled (a remote service is configured).', services: [], errors: [] });
+  // After shutdown the client no longer listens: the services closing then are not news.
+  let shuttingDown = false;
+  function sendStatus(snapshot: ServiceStatusSnapshot): void {
+    if (!shuttingDown) void connection.sendNotification(ServiceStatusNotification.type, snapshot).catch(() => undefined);
+  }
 
   const closeAll = async (): Promise<void> => {
     storage.dispose();
     await services?.stopAll();
   };
   connection.onShutdown(async () => {
+    shuttingDown = true;
     log('POET: shutting down');
     await closeAll();
   });

@@ -1,15 +1,15 @@
 // One POET HTTP service per workspace folder, in this process. Started on initialize (and
-// when folders are added), reported to the client with poet/serviceReady, closed on
-// shutdown. A folder whose service cannot start is reported with poet/serviceStatus
-// `error`; the language features keep working without it.
+// when folders are added), closed on shutdown; every change is reported to the client as one
+// poet/status snapshot. A folder whose service cannot start is an `error` in it; the language
+// features keep working without it.
 import type { Logger } from 'pino';
-import type { ServiceReadyParams, ServiceState, ServiceStateResult } from '../../shared/lsp-protocol';
+import type { ServiceReadyParams, ServiceState, ServiceStatusSnapshot } from '../../shared/lsp-protocol';
 import { startService, type ServiceHandle } from '../service/start';
 import type { Folder } from './workspaces';
 
 export interface ServiceEvents {
-  ready(p: ServiceReadyParams): void;
-  status(state: ServiceState, message?: string, folder?: Folder): void;
+  /** The snapshot changed (a service is starting, listening, failed or closed). */
+  changed(snapshot: ServiceStatusSnapshot): void;
   log(message: string): void;
 }
 
@@ -45,7 +45,6 @@ export class ServiceManager {
     // A fixed port can only serve one folder; the others take free ports.
     const port = this.firstPortUsed ? 0 : this.opts.port;
     this.firstPortUsed = true;
-    this.events.status('starting', undefined, folder);
     const started = startService({ workspace: folder.fsPath, host: '127.0.0.1', port, token: this.opts.token, logger: this.opts.logger.child({ folder: folder.name }), announce: true }).then(
       (handle) => {
         if (this.entries.get(folder.uri)?.state !== 'starting') {
@@ -55,23 +54,24 @@ export class ServiceManager {
         const info: ServiceReadyParams = { url: handle.url, port: handle.port, workspace: folder.fsPath, folderUri: folder.uri };
         this.entries.set(folder.uri, { state: 'ready', folder, handle, info });
         this.events.log(`POET service for ${folder.fsPath} listening on ${handle.url}`);
-        this.events.ready(info);
-        this.events.status('ready', undefined, folder);
+        this.events.changed(this.snapshot());
       },
       (err: unknown) => {
         const message = startFailureMessage(err, folder, port);
         if (this.entries.get(folder.uri)?.state === 'starting') this.entries.set(folder.uri, { state: 'error', folder, message });
         this.events.log(message);
-        this.events.status('error', message, folder);
+        this.events.changed(this.snapshot());
       },
     );
     this.entries.set(folder.uri, { state: 'starting', folder, started });
+    this.events.changed(this.snapshot());
     return started;
   }
 
   async stop(folderUri: string): Promise<void> {
     const e = this.entries.get(folderUri);
     this.entries.delete(folderUri);
+    if (e) this.events.changed(this.snapshot());
     if (e?.state === 'ready') await e.handle.close();
   }
 
@@ -85,7 +85,7 @@ export class ServiceManager {
     return undefined;
   }
 
-  snapshot(): ServiceStateResult {
+  snapshot(): ServiceStatusSnapshot {
     const all = [...this.entries.values()];
     const services = all.flatMap((e) => (e.state === 'ready' ? [e.info] : []));
     const errors = all.flatMap((e) => (e.state === 'error' ? [{ workspace: e.folder.fsPath, folderUri: e.folder.uri, message: e.message }] : []));

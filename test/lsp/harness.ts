@@ -15,7 +15,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
-import type { PoetInitializationOptions, ServiceReadyParams, ServiceStatusParams } from '../../shared/lsp-protocol';
+import type { PoetInitializationOptions, ServiceReadyParams, ServiceStatusSnapshot } from '../../shared/lsp-protocol';
 
 /** The `poet` settings section as VS Code sends it (nested; read by shared/settings.ts). */
 type PoetSection = Record<string, unknown>;
@@ -55,7 +55,8 @@ export class TestClient {
   readonly child: ChildProcess;
   readonly connection: ProtocolConnection;
   readonly ready: ServiceReadyParams[] = [];
-  readonly statuses: ServiceStatusParams[] = [];
+  /** Every poet/status snapshot, oldest first. */
+  readonly statuses: ServiceStatusSnapshot[] = [];
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly logs: string[] = [];
   readonly storageChanges: string[] = [];
@@ -77,8 +78,13 @@ export class TestClient {
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
     this.connection = createProtocolConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child));
     const c = this.connection;
-    c.onNotification('poet/serviceReady', (p: ServiceReadyParams) => this.push(() => this.ready.push(p)));
-    c.onNotification('poet/serviceStatus', (p: ServiceStatusParams) => this.push(() => this.statuses.push(p)));
+    c.onNotification('poet/status', (p: ServiceStatusSnapshot) =>
+      this.push(() => {
+        this.statuses.push(p);
+        // Each service once, in the order they came up.
+        for (const s of p.services) if (!this.ready.some((r) => r.folderUri === s.folderUri && r.url === s.url)) this.ready.push(s);
+      }),
+    );
     c.onNotification('poet/storageChanged', (p: { workspace: string }) => this.push(() => this.storageChanges.push(p.workspace)));
     c.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => this.push(() => this.diagnostics.set(p.uri, p)));
     c.onNotification('window/logMessage', (p: { message: string }) => this.push(() => this.logs.push(p.message)));
@@ -121,8 +127,14 @@ export class TestClient {
     return result;
   }
 
+  /** The newest poet/status snapshot, once one arrived. */
+  async status(): Promise<ServiceStatusSnapshot> {
+    await this.until(() => this.statuses.length > 0, 'a poet/status snapshot');
+    return this.statuses[this.statuses.length - 1]!;
+  }
+
   async waitReady(n = this.opts.folders.length): Promise<ServiceReadyParams[]> {
-    await this.until(() => this.ready.length >= n, `${n} poet/serviceReady`);
+    await this.until(() => this.ready.length >= n, `${n} services in poet/status`);
     return this.ready;
   }
 

@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { CodeAction, CodeLens, CompletionItem, DocumentSymbol, Hover, InitializeResult } from 'vscode-languageserver-protocol/node';
 import pino from 'pino';
 import { startService } from '../../server/service/start';
-import { ServiceStateRequest, type ServiceStateResult } from '../../shared/lsp-protocol';
 import { ensureBuilt, fileUri, getJson, isAlive, postJson, tempWorkspace, TestClient, TOKEN } from './harness';
 
 const PRICING = `@poet(domain="financial_services", retries=3, timeout=10)
@@ -55,7 +54,7 @@ describe('language server process (dist/server.js over IPC)', function () {
     });
     after(() => client.kill());
 
-    it('announces the folder service with poet/serviceReady, and /health answers on 127.0.0.1', async () => {
+    it('announces the folder service in poet/status, and /health answers on 127.0.0.1', async () => {
       assert.ok(init.capabilities.codeLensProvider && init.capabilities.hoverProvider && init.capabilities.documentSymbolProvider);
       const [ready] = client.ready;
       assert.equal(ready!.workspace, ws);
@@ -68,10 +67,10 @@ describe('language server process (dist/server.js over IPC)', function () {
       // the token from POET_API_KEY protects /poet/*
       assert.equal((await fetch(`${ready!.url}/poet/functions`)).status, 401);
       assert.equal((await getJson(ready!.url, '/poet/functions')).status, 200);
-      const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+      const state = await client.status();
       assert.equal(state.state, 'ready');
       assert.deepEqual(state.services, [ready]);
-      assert.ok(client.statuses.some((s) => s.state === 'ready' && s.workspace === ws));
+      assert.ok(client.statuses.some((s) => s.state === 'starting'), 'the snapshot while it started');
     });
 
     it('reports bad @poet arguments at the argument, with suggestions and a quick fix', async () => {
@@ -263,7 +262,7 @@ describe('language server process (dist/server.js over IPC)', function () {
     writeFileSync(path.join(ws, 'pricing.na'), PRICING);
     const client = start({ folders: [ws], initializationOptions: { startService: false } });
     await client.initialize();
-    const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+    const state = await client.status();
     assert.equal(state.state, 'stopped');
     const uri = client.open(path.join(ws, 'pricing.na'), PRICING);
     const title = async (): Promise<string | undefined> =>
@@ -302,7 +301,7 @@ describe('language server process (dist/server.js over IPC)', function () {
       event: { added: [{ uri: fileUri(c), name: 'c' }], removed: [{ uri: fileUri(a), name: path.basename(a) }] },
     });
     await client.waitReady(3);
-    const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+    const state = await client.status();
     assert.deepEqual(state.services.map((s) => s.workspace).sort(), [b, c].sort());
     const removed = ready.find((r) => r.workspace === a)!;
     await eventually(async () => fetch(`${removed.url}/health`).then(() => false, () => true)); // the removed folder's service closes
@@ -316,11 +315,11 @@ describe('language server process (dist/server.js over IPC)', function () {
       const ws = tempWorkspace();
       const client = start({ folders: [ws], initializationOptions: { port } });
       await client.initialize();
-      await client.until(() => client.statuses.some((s) => s.state === 'error'), 'serviceStatus error');
+      await client.until(() => client.statuses.some((s) => s.state === 'error'), 'poet/status error');
       const err = client.statuses.find((s) => s.state === 'error')!;
       assert.match(err.message!, new RegExp(`Port ${port} .*in use`));
-      assert.equal(err.workspace, ws);
-      const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+      assert.equal(err.errors[0]!.workspace, ws);
+      const state = await client.status();
       assert.equal(state.state, 'error');
       assert.equal(client.ready.length, 0);
       const uri = client.open(path.join(ws, 'bad.na'), BAD);
@@ -383,10 +382,10 @@ describe('language server process (dist/server.js over IPC)', function () {
     await assert.rejects(fetch(`${ready!.url}/health`));
   });
 
-  it('with no folder open, says so in poet/serviceState and starts a service when one is added', async () => {
+  it('with no folder open, says so in poet/status and starts a service when one is added', async () => {
     const client = start({ folders: [] });
     await client.initialize();
-    const state = await client.request<ServiceStateResult>(ServiceStateRequest.method, undefined);
+    const state = await client.status();
     assert.equal(state.state, 'stopped');
     assert.match(state.message!, /No workspace folder is open/);
     const ws = tempWorkspace();
