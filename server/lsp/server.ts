@@ -23,7 +23,7 @@ import { SettingsStore } from './settings';
 import { settingsConfigLayer } from '../../shared/settings';
 import { ServiceManager } from './services';
 import { StorageIndex, matchStoredFunction } from './storage-index';
-import { CachedMetrics, serviceMetricsSource } from './status';
+import { CachedMetrics, learningMetricsSource } from './status';
 import { DomainContexts } from './domains';
 import { computeDiagnostics, type DiagnosticData } from './diagnostics';
 import { codeLenses } from './codelens';
@@ -49,7 +49,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
   let canRefreshLenses = false;
   const log = (m: string): void => connection.console.log(m);
 
-  const metrics = new CachedMetrics(serviceMetricsSource((ws) => services?.endpoint(ws)));
+  const metrics = new CachedMetrics(learningMetricsSource((ws) => services?.learning(ws)));
   const storage = new StorageIndex((workspace, changed) => {
     metrics.invalidate(workspace);
     const folder = folders.find((f) => f.fsPath === workspace);

@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import type { ServiceReadyParams, ServiceState, ServiceStatusSnapshot } from '../../shared/lsp-protocol';
 import { startService, type ServiceHandle } from '../service/start';
+import { learningService } from '../learning/routes';
+import type { LearningService } from '../learning/service';
 import type { Folder } from './workspaces';
 
 export interface ServiceEvents {
@@ -79,9 +81,9 @@ export class ServiceManager {
     await Promise.all([...this.entries.keys()].map((uri) => this.stop(uri)));
   }
 
-  /** URL and token of the folder's running service, for in-process reads (metrics). */
-  endpoint(workspace: string): { url: string; token: string } | undefined {
-    for (const e of this.entries.values()) if (e.state === 'ready' && e.folder.fsPath === workspace) return { url: e.handle.url, token: this.opts.token };
+  /** The learning service of the folder's running service (the one its HTTP routes use), for the lens's metrics. */
+  learning(workspace: string): LearningService | undefined {
+    for (const e of this.entries.values()) if (e.state === 'ready' && e.folder.fsPath === workspace) return learningService(e.handle.deps);
     return undefined;
   }
 

@@ -1,8 +1,9 @@
 // What POET knows about one enhanced function beyond its files: run metrics and feedback.
-// They come from the folder's own HTTP service (the learning endpoints), so the numbers the
-// CodeLens and hover show are exactly the ones the API and the sidebar show. When the service
-// is not running, or the learning endpoints are not there, there are simply no metrics.
-import { FeedbackSummarySchema, FunctionMetricsSchema, learningPaths } from '../../shared/contract/learning';
+// They come from the learning service of the folder's own POET service, in this process (the
+// one its HTTP endpoints answer from), so the numbers the CodeLens and hover show are exactly
+// the ones the API and the sidebar show. When the folder has no service running (a remote one
+// is configured), there are simply no metrics.
+import type { FeedbackSummary, FunctionMetrics } from '../../shared/contract/learning';
 
 export interface FunctionMetricsSummary {
   executions: number;
@@ -18,29 +19,22 @@ export interface FunctionMetricsSummary {
 /** Metrics of `key` at `version` in a folder; undefined when unknown. */
 export type MetricsSource = (workspace: string, key: string, version: string) => Promise<FunctionMetricsSummary | undefined>;
 
-export interface ServiceEndpoint {
-  url: string;
-  token: string;
+/** The two reads of a folder's learning service the lens needs (what GET …/metrics and …/feedback answer). */
+export interface LearningReads {
+  functionMetrics(key: string): Promise<FunctionMetrics>;
+  feedbackSummary(key: string): Promise<FeedbackSummary>;
 }
 
-async function getJson(ep: ServiceEndpoint, route: string): Promise<unknown> {
-  const ctrl = AbortSignal.timeout(2000);
-  const res = await fetch(ep.url + route, { headers: { authorization: `Bearer ${ep.token}`, accept: 'application/json' }, signal: ctrl });
-  if (!res.ok) return undefined;
-  return res.json();
-}
-
-/** A MetricsSource reading the folder's service (`GET …/metrics` and `GET …/feedback`). */
-export function serviceMetricsSource(endpointOf: (workspace: string) => ServiceEndpoint | undefined): MetricsSource {
+/** A MetricsSource reading the folder's learning service directly. */
+export function learningMetricsSource(learningOf: (workspace: string) => LearningReads | undefined): MetricsSource {
   return async (workspace, key, version) => {
-    const ep = endpointOf(workspace);
-    if (!ep) return undefined;
+    const learning = learningOf(workspace);
+    if (!learning) return undefined;
     try {
-      const [m, f] = await Promise.all([getJson(ep, learningPaths.functionMetrics(key)), getJson(ep, learningPaths.functionFeedback(key))]);
-      const metrics = FunctionMetricsSchema.safeParse(m);
-      const feedback = FeedbackSummarySchema.safeParse(f);
-      const vm = metrics.success ? metrics.data.versions.find((v) => v.version === version) : undefined;
-      const vf = feedback.success ? feedback.data.versions.find((v) => v.version === version) : undefined;
+      // Either may be missing (no runs, no feedback yet): the other still counts.
+      const [m, f] = await Promise.all([learning.functionMetrics(key).catch(() => undefined), learning.feedbackSummary(key).catch(() => undefined)]);
+      const vm = m?.versions.find((v) => v.version === version);
+      const vf = f?.versions.find((v) => v.version === version);
       if (!vm && !vf) return undefined;
       return {
         executions: vm?.executions ?? 0,
