@@ -103,7 +103,7 @@ function ensurePostgres() {
 // Static checks first: CI runs only the README's `npm ci && npm test`, so they belong here.
 if (!only || only === 'static') {
   console.log('\n=== static ===');
-  check('typecheck (tsc --noEmit)', 'typecheck');
+  check('typecheck (tsc -b, one project per runtime)', 'typecheck');
   const noPyflakes = ensurePyflakes();
   if (noPyflakes) {
     console.log(`  ✖ lint: pyflakes for the Python lint: ${noPyflakes}`);

@@ -5,8 +5,10 @@ import { suggestionSuffix } from '../../shared/util/suggest';
 import { CliError } from './command';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** parseArgs's own result type, spelled out so the declaration can name it. */
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 
-export function parseCommandArgs<O extends Options>(args: string[], options: O) {
+export function parseCommandArgs<O extends Options>(args: string[], options: O): Parsed<O> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The metrics webview's script (bundled with chart.js into dist/webview/metrics.js).
 // It receives FunctionMetrics from the extension by postMessage and draws four charts,
 // coloured from VS Code's theme variables; a theme change redraws them.
