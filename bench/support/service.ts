@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import runtimeProfile from '../../server/service/runtime-profile.json';
+import runtimeProfile from '../../shared/runtime-profile.json';
 
 export const ROOT = join(__dirname, '..', '..');
 export const TOKEN = 'bench-token-0123456789abcdef';

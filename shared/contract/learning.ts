@@ -464,7 +464,8 @@ export type ServiceMetrics = z.infer<typeof ServiceMetricsSchema>;
 
 /** The learning endpoints: each declared once (shared/contract/endpoint.ts says what that means). */
 export const LearningEndpoints = {
-  postExecution: endpoint('POST', '/poet/executions', { request: ExecutionRequestSchema, response: ExecutionResponseSchema, status: 201 }),
+  // One record, or a batch of up to MAX_EXECUTION_BATCH (stored whole or not at all).
+  postExecution: endpoint('POST', '/poet/executions', { request: z.union([ExecutionRequestSchema, ExecutionBatchSchema]), response: z.union([ExecutionResponseSchema, ExecutionBatchResponseSchema]), status: 201 }),
   execution: endpoint('GET', '/poet/executions/:id', { response: ExecutionDetailSchema }),
   functionExecutions: endpoint('GET', '/poet/functions/:name/executions', { response: ExecutionListSchema }),
   postFeedback: endpoint('POST', '/poet/feedback', { request: FeedbackRequestSchema, response: FeedbackResponseSchema, status: 201 }),
