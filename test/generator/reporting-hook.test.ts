@@ -26,14 +26,19 @@ describe('generated Python: execution reporting', function () {
 
   before(async () => {
     let n = 0;
-    server = createServer(async (req, res) => {
+    server = createServer((req, res) => {
       // The reporter sends batches (arrays); one record alone when a batch was refused.
-      const sent = JSON.parse(await body(req)) as unknown;
-      const records = Array.isArray(sent) ? sent : [sent];
-      for (const r of records) got.push({ auth: req.headers.authorization, body: r, path: req.url });
-      res.writeHead(201, { 'content-type': 'application/json' });
-      const ids = records.map(() => `exec-${++n}`);
-      res.end(JSON.stringify(Array.isArray(sent) ? { execution_ids: ids } : { execution_id: ids[0] }));
+      body(req)
+        .then((text) => {
+          const sent = JSON.parse(text) as unknown;
+          const records = Array.isArray(sent) ? sent : [sent];
+          for (const r of records) got.push({ auth: req.headers.authorization, body: r, path: req.url });
+          res.writeHead(201, { 'content-type': 'application/json' });
+          const ids = records.map(() => `exec-${++n}`);
+          res.end(JSON.stringify(Array.isArray(sent) ? { execution_ids: ids } : { execution_id: ids[0] }));
+        })
+        // A body the test server cannot read fails the test's assertions, not the process.
+        .catch((err: unknown) => res.writeHead(500).end(String(err)));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
