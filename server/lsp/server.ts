@@ -60,7 +60,7 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
       domains.invalidate(workspace);
       for (const d of documents.all()) if (folderOfDoc(d.uri)?.fsPath === workspace) scheduleDiagnostics(d.uri, 0);
     }
-  });
+  }, undefined, (ws) => services?.store(ws));
 
   const folderOfDoc = (uri: string): Folder | undefined => {
     const p = uriToPath(uri);

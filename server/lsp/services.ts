@@ -7,6 +7,7 @@ import type { ServiceReadyParams, ServiceState, ServiceStatusSnapshot } from '..
 import { startService, type ServiceHandle } from '../service/start';
 import { learningService } from '../learning/routes';
 import type { LearningService } from '../learning/service';
+import type { PoetStore } from '../storage/store';
 import type { Folder } from './workspaces';
 
 export interface ServiceEvents {
@@ -79,6 +80,12 @@ export class ServiceManager {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.entries.keys()].map((uri) => this.stop(uri)));
+  }
+
+  /** The store of the folder's running service (the one its HTTP routes answer from), for the CodeLens and hover. */
+  store(workspace: string): PoetStore | undefined {
+    for (const e of this.entries.values()) if (e.state === 'ready' && e.folder.fsPath === workspace) return e.handle.deps.store;
+    return undefined;
   }
 
   /** The learning service of the folder's running service (the one its HTTP routes use), for the lens's metrics. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
 import { matchStored } from '../../shared/stored-match';
 import { FileStore } from '../storage/file-store';
+import type { PoetStore } from '../storage/store';
 
 /** An enhanced function as its folder's `.dana/poet/` holds it: the current version and its metadata. */
 export interface EnhancedOnDisk {
@@ -26,12 +27,11 @@ export function poetRoot(workspace: string): string {
   return path.join(workspace, '.dana', 'poet');
 }
 
-/**
- * Every enhanced function of a workspace folder, read through the service's own store
- * (read-only calls), with the current version's metadata.
- */
-export async function readStoredFunctions(workspace: string): Promise<EnhancedOnDisk[]> {
-  const store = new FileStore(workspace);
+/** The two reads of a store the CodeLens and hover need. */
+export type StoreReads = Pick<PoetStore, 'listFunctions' | 'readMetadata'>;
+
+/** Every enhanced function of a workspace folder (read-only calls), with the current version's metadata. */
+export async function readStoredFunctions(store: StoreReads): Promise<EnhancedOnDisk[]> {
   let rows: FunctionSummary[];
   try {
     rows = await store.listFunctions();
@@ -74,8 +74,7 @@ function inode(dir: string): number | undefined {
  * or undefined. The current version is checked first by the caller; this reads the others'
  * metadata, newest first, and stops at the first match.
  */
-export async function readMatchingVersion(workspace: string, stored: EnhancedOnDisk, hash: string): Promise<string | undefined> {
-  const store = new FileStore(workspace);
+export async function readMatchingVersion(store: StoreReads, stored: EnhancedOnDisk, hash: string): Promise<string | undefined> {
   for (const v of [...stored.versions].reverse()) {
     if (v === stored.version) continue;
     const meta = await store.readMetadata(stored.key, v).catch(() => undefined);
@@ -89,17 +88,29 @@ export class StorageIndex {
   private readonly cache = new Map<string, Promise<EnhancedOnDisk[]>>();
   private readonly matches = new Map<string, Map<string, Promise<string | undefined>>>();
   private readonly watchers = new Map<string, WatchEntry>();
+  /** Read-only file stores of folders without a service of this process (a remote one is configured). */
+  private readonly ownStores = new Map<string, FileStore>();
 
   constructor(
     /** Called once per burst of changes, with the `.dana/poet/`-relative paths that changed ('' when unknown). */
     private readonly onChange: (workspace: string, changed: ReadonlySet<string>) => void,
     private readonly debounceMs = 200,
+    /** The store of the folder's running service, when it has one: what it answers from. */
+    private readonly serviceStore: (workspace: string) => StoreReads | undefined = () => undefined,
   ) {}
+
+  private storeOf(workspace: string): StoreReads {
+    const service = this.serviceStore(workspace);
+    if (service) return service;
+    let own = this.ownStores.get(workspace);
+    if (!own) this.ownStores.set(workspace, (own = new FileStore(workspace)));
+    return own;
+  }
 
   functions(workspace: string): Promise<EnhancedOnDisk[]> {
     let p = this.cache.get(workspace);
     if (!p) {
-      p = readStoredFunctions(workspace);
+      p = readStoredFunctions(this.storeOf(workspace));
       this.cache.set(workspace, p);
     }
     return p;
@@ -112,7 +123,7 @@ export class StorageIndex {
     const k = `${stored.key}\0${stored.version}\0${hash}`;
     let p = perFolder.get(k);
     if (!p) {
-      p = readMatchingVersion(workspace, stored, hash);
+      p = readMatchingVersion(this.storeOf(workspace), stored, hash);
       perFolder.set(k, p);
     }
     return p;
@@ -192,6 +203,7 @@ export class StorageIndex {
     clearInterval(e.poll);
     clearTimeout(e.debounce);
     this.watchers.delete(workspace);
+    this.ownStores.delete(workspace);
     this.invalidate(workspace);
   }
 
