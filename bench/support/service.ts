@@ -18,8 +18,8 @@ export interface Service {
 }
 
 export async function startService(ws: string, store?: string): Promise<Service> {
-  const proc = spawn(process.execPath, [...runtimeProfile.execArgv, join(ROOT, 'dist/cli.js'), 'serve', '--workspace', ws, '--port', '0', ...(store ? ['--store', store] : [])], {
-    env: { ...process.env, ...runtimeProfile.env, POET_API_KEY: TOKEN, POET_LOG_LEVEL: 'warn' },
+  const proc = spawn(process.execPath, [...runtimeProfile.execArgv, join(ROOT, 'dist/cli.js'), 'serve', '--workspace', ws, '--port', '0'], {
+    env: { ...process.env, ...runtimeProfile.env, POET_API_KEY: TOKEN, POET_LOG_LEVEL: 'warn', POET_STORE: store ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((ok, fail) => {

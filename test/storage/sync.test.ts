@@ -14,9 +14,9 @@ const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const MODULE = `from poet import poet\n\n${PY_ADD}`;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, POET_LOG_LEVEL: 'silent' } });
+    const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, POET_LOG_LEVEL: 'silent', ...env } });
     return { code: 0, ...r };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -47,7 +47,7 @@ describe('poet sync from PostgreSQL', function () {
     const ws = await tempWorkspace('poet-sync-');
     dirs.push(ws);
     writeFileSync(join(ws, 'calc.py'), MODULE);
-    const first = await cli(['sync', '--workspace', ws, '--store', db!.url]);
+    const first = await cli(['sync', '--workspace', ws], { POET_STORE: db!.url });
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(first.stdout.trim().split('\n').map((l) => JSON.parse(l)), [{ key: 'add', version: 'v1', action: 'written' }]);
     assert.equal(readFileSync(join(ws, '.dana/poet/functions/add/current'), 'utf8'), 'v1\n');
@@ -58,7 +58,12 @@ describe('poet sync from PostgreSQL', function () {
       env: { ...process.env, PYTHONPATH: [ws, join(ROOT, 'python')].join(':'), PYTHONDONTWRITEBYTECODE: '1', POET_API_URL: '' },
     });
     assert.equal(py.stdout.trim(), 'True 5', py.stderr);
-    const again = await cli(['sync', '--workspace', ws, '--store', db!.url]);
+    // --store without the password, which comes from PGPASSWORD.
+    const url = new URL(db!.url);
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    const again = await cli(['sync', '--workspace', ws, '--store', url.href], { PGPASSWORD: password });
+    assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(JSON.parse(again.stdout), { key: 'add', version: 'v1', action: 'unchanged' });
   });
 
@@ -68,12 +73,12 @@ describe('poet sync from PostgreSQL', function () {
     writeFileSync(join(ws, 'calc.py'), MODULE);
     const local = await cli(['enhance', join(ws, 'calc.py'), '--function', 'add', '--workspace', ws, '--config', '{"timeout": 7}']);
     assert.equal(local.code, 0, local.stdout);
-    const conflict = await cli(['sync', '--workspace', ws, '--store', db!.url]);
+    const conflict = await cli(['sync', '--workspace', ws], { POET_STORE: db!.url });
     assert.equal(conflict.code, 1);
     assert.deepEqual(JSON.parse(conflict.stdout), { key: 'add', version: 'v1', action: 'conflict' });
     assert.match(conflict.stderr, /--force replaces them/);
     assert.equal(JSON.parse(readFileSync(join(ws, '.dana/poet/functions/add/v1/metadata.json'), 'utf8')).config.timeout, 7);
-    const forced = await cli(['sync', '--workspace', ws, '--store', db!.url, '--force']);
+    const forced = await cli(['sync', '--workspace', ws, '--force'], { POET_STORE: db!.url });
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(JSON.parse(readFileSync(join(ws, '.dana/poet/functions/add/v1/metadata.json'), 'utf8')).config.timeout, 5);
   });
@@ -81,9 +86,18 @@ describe('poet sync from PostgreSQL', function () {
   it('says what to give when there is no PostgreSQL store', async () => {
     const r = await cli(['sync', '--workspace', '/tmp', '--store', 'file']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /sync reads a PostgreSQL store: give --store postgres:\/\//);
+    assert.match(r.stderr, /sync reads a PostgreSQL store: set POET_STORE=postgres:\/\//);
     const bad = await cli(['serve', '--store', 'mysql://x']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown store 'mysql:\/\/x': give "file"/);
+  });
+
+  it('refuses a password on the command line, where every user of the machine can read it', async () => {
+    for (const command of ['serve', 'sync']) {
+      const r = await cli([command, '--workspace', '/tmp', '--store', 'postgres://poet:s3cret-pw@127.0.0.1:1/poet']);
+      assert.equal(r.code, 2, `${command}: ${r.stderr}`);
+      assert.match(r.stderr, /--store carries a password, and command-line arguments are visible to every user of this machine\. Give the URL in POET_STORE instead/);
+      assert.doesNotMatch(r.stderr + r.stdout, /s3cret-pw/);
+    }
   });
 });

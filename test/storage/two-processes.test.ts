@@ -21,8 +21,8 @@ interface Server {
 }
 
 async function serve(ws: string, store: string | undefined): Promise<Server> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', ws, '--port', '0', ...(store ? ['--store', store] : [])], {
-    env: { ...process.env, POET_API_KEY: TOKEN, POET_LOG_LEVEL: 'warn' },
+  const child = spawn(process.execPath, [CLI, 'serve', '--workspace', ws, '--port', '0'], {
+    env: { ...process.env, POET_API_KEY: TOKEN, POET_LOG_LEVEL: 'warn', POET_STORE: store ?? '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((ok, fail) => {

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_PORT, TOKEN_ENV } from '../../../shared/contract/api';
 import { startService } from '../../service/start';
-import { parseStoreSpec, STORE_ENV } from '../../storage/open';
+import { parseStoreSpec, refusePasswordInArgs, STORE_ENV } from '../../storage/open';
 import { isLoopback, resolveToken } from '../../service/token';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type Command } from '../command';
@@ -25,7 +25,9 @@ export const serve: Command = {
     '                    POET_ALLOWED_HOSTS=name1,name2). Loopback names are always allowed.',
     `  --store STORE     where versions, executions and feedback live (also ${STORE_ENV}): "file"`,
     '                    (default: .dana/poet/ in the workspace), or a PostgreSQL URL,',
-    '                    postgres://USER:PASSWORD@HOST:PORT/DB, shared by every service given it.',
+    '                    postgres://USER@HOST:PORT/DB, shared by every service given it. A URL',
+    `                    with a password goes in ${STORE_ENV} (arguments are visible to every`,
+    '                    user of the machine), or the password in PGPASSWORD or ~/.pgpass.',
     '                    The workspace then holds only user domains; see also `poet sync`.',
     '',
     'Exit status: 0 after SIGINT/SIGTERM, 2 on bad options, 1 if the service cannot start.',
@@ -54,6 +56,7 @@ export const serve: Command = {
     }
     const store = values.store ?? process.env[STORE_ENV];
     try {
+      refusePasswordInArgs('--store', values.store);
       parseStoreSpec(store);
     } catch (e) {
       throw new CliError(`--store: ${(e as Error).message}.`);

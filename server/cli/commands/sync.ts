@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { createLogger } from '../../service/logger';
 import { FileStore } from '../../storage/file-store';
-import { openStore, parseStoreSpec, STORE_ENV } from '../../storage/open';
+import { openStore, parseStoreSpec, refusePasswordInArgs, STORE_ENV } from '../../storage/open';
 import { PgStore } from '../../storage/postgres/pg-store';
 import { parseCommandArgs } from '../args';
 import { CliError, EXIT, type Command } from '../command';
@@ -23,7 +23,8 @@ export const sync: Command = {
     '',
     'Options:',
     '  --workspace DIR   the workspace to write into (default: the current directory)',
-    `  --store URL       the PostgreSQL store (default: ${STORE_ENV})`,
+    `  --store URL       the PostgreSQL store (default: ${STORE_ENV}); without a password in it:`,
+    '                    give that in PGPASSWORD or ~/.pgpass, or the whole URL in the variable',
     '  --force           replace a version folder of the same number that holds other content',
     '                    (otherwise reported as a conflict and left alone)',
     '',
@@ -40,11 +41,12 @@ export const sync: Command = {
     const url = values.store ?? process.env[STORE_ENV];
     let spec;
     try {
+      refusePasswordInArgs('--store', values.store);
       spec = parseStoreSpec(url);
     } catch (e) {
       throw new CliError(`--store: ${(e as Error).message}.`);
     }
-    if (spec.kind !== 'postgres') throw new CliError(`sync reads a PostgreSQL store: give --store postgres://USER:PASSWORD@HOST:PORT/DB or set ${STORE_ENV}.`);
+    if (spec.kind !== 'postgres') throw new CliError(`sync reads a PostgreSQL store: set ${STORE_ENV}=postgres://USER:PASSWORD@HOST:PORT/DB (or give --store postgres://USER@HOST:PORT/DB with the password in PGPASSWORD or ~/.pgpass).`);
     const workspace = resolve(values.workspace ?? '.');
     const logger = createLogger(process.env.POET_LOG_LEVEL ?? 'warn');
     let source;
