@@ -21,7 +21,7 @@ export function parseStoreSpec(spec: string | undefined): { kind: 'file' } | { k
  */
 export function refusePasswordInArgs(flag: string, spec: string | undefined): void {
   if (!spec || !/^postgres(ql)?:\/\//.test(spec.trim())) return;
-  let password = '';
+  let password: string;
   try {
     password = new URL(spec.trim()).password;
   } catch {
