@@ -4,19 +4,10 @@ import assert from 'node:assert/strict';
 import { FunctionMetricsSchema, TrainResponseSchema } from '../../shared/contract/learning';
 import { PY_ADD, startTestService, tempWorkspace, type TestService } from '../service/helpers';
 import { freshDatabase, needsPostgres } from '../support/postgres';
+import { execution } from '../support/executions';
 
 const STORES = ['file', 'postgres'] as const;
 
-const execution = (i: number, over: Record<string, unknown> = {}) => ({
-  function_name: 'add',
-  version: 'v1',
-  inputs: { a: i, b: 1 },
-  ...(i % 10 < 3 ? { error: { type: 'ConnectionError', message: 'reset', phase: 'operate' } } : { output: i + 1 }),
-  duration_ms: 100 + (i % 40) * 10,
-  attempts: 1,
-  started_at: new Date(Date.UTC(2026, 10, 26, 10) + i * 1000).toISOString(),
-  ...over,
-});
 
 for (const kind of STORES) {
   describe(`store contract: ${kind}`, function () {

@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { TrainResponseSchema } from '../../shared/contract/learning';
 import { PY_ADD, rawCall, tempWorkspace, type Reply } from '../service/helpers';
 import { freshDatabase, needsPostgres } from '../support/postgres';
+import { execution } from '../support/executions';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const TOKEN = 'two-processes-token';
@@ -41,15 +42,6 @@ const stop = async (s: Server | undefined) => {
   await new Promise((r) => s.child.once('exit', r));
 };
 
-const execution = (i: number) => ({
-  function_name: 'add',
-  version: 'v1',
-  inputs: { a: i, b: 1 },
-  ...(i % 10 < 3 ? { error: { type: 'ConnectionError', message: 'reset', phase: 'operate' } } : { output: i + 1 }),
-  duration_ms: 100 + (i % 40) * 10,
-  attempts: 1,
-  started_at: new Date(Date.UTC(2026, 10, 26, 10) + i * 1000).toISOString(),
-});
 
 for (const kind of ['postgres', 'file'] as const) {
   describe(`two poet serve processes on one ${kind === 'postgres' ? 'PostgreSQL database' : 'workspace'}`, function () {
