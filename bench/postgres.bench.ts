@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { admin, freshDatabase, serverUrl } from './support/postgres';
+import { admin, createDatabase, serverUrl } from './support/postgres';
 import { call, HEAP_CAP_MB, loadAverage, median, peakMemory, PY_ADD, report, ROOT, startService, TOKEN, type Service } from './support/service';
 import { ensureWrk, wrkPost } from './support/wrk';
 
@@ -19,7 +19,7 @@ const COPY_ROWS = 200_000;
 async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'scripts/ensure-built.mjs')], { stdio: 'inherit' });
   ensureWrk();
-  const db = await freshDatabase(serverUrl(), 'poet_bench_ingest');
+  const db = await createDatabase(serverUrl(), 'poet_bench_ingest');
   const ws = mkdtempSync(join(tmpdir(), 'poet-bench-pg-'));
   const dump = join(ws, 'rows.copy');
   let a: Service | undefined;

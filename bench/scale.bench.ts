@@ -13,7 +13,7 @@ import type { ExecutionRequest } from '../shared/contract/learning';
 import { buildExecution } from '../server/learning/records';
 import { seededRandom } from '../server/learning/stats';
 import { openStore } from '../server/storage/open';
-import { freshDatabase, serverUrl } from './support/postgres';
+import { createDatabase, serverUrl } from './support/postgres';
 import { call, HEAP_CAP_MB, loadAverage, median, peakMemory, PY_ADD, ROOT, startService } from './support/service';
 
 const BIG = Number(process.env.BENCH_SCALE_RECORDS ?? 1_000_000);
@@ -90,7 +90,7 @@ async function measure(ws: string, store: string | undefined, records: number): 
 
 async function runStore(kind: 'file' | 'postgres'): Promise<{ rows: Measured[]; fillRate: number }> {
   const ws = mkdtempSync(join(tmpdir(), `poet-bench-scale-${kind}-`));
-  const db = kind === 'postgres' ? await freshDatabase(serverUrl(), 'poet_bench_scale') : undefined;
+  const db = kind === 'postgres' ? await createDatabase(serverUrl(), 'poet_bench_scale') : undefined;
   try {
     const s = await startService(ws, db?.url);
     const t = await call(s, 'POST', '/poet/transpile', { code: PY_ADD, language: 'python' });

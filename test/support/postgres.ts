@@ -16,8 +16,9 @@ export function needsPostgres(ctx: Mocha.Context): void {
 
 let made = 0;
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_URL });
+/** Runs `fn` with a client connected to `url`, closed afterwards. */
+export async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
     return await fn(c);
@@ -26,11 +27,18 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A new, empty database on the test server, and how to drop it. */
-export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `poet_test_${process.pid}_${++made}_${Date.now().toString(36)}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(PG_URL!);
+/** Database `name` on `server`, new and empty (one of that name is replaced), and how to drop it. */
+export async function createDatabase(server: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  await admin(server, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+  const url = new URL(server);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+  return { url: url.toString(), drop: () => admin(server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+}
+
+/** A new, empty database on the test server, and how to drop it. */
+export function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createDatabase(PG_URL!, `poet_test_${process.pid}_${++made}_${Date.now().toString(36)}`);
 }
