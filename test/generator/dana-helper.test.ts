@@ -6,18 +6,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { danaRuntimeFiles } from '../../server/generator/runtime-files';
-import { lines, python, tempWorkspace, write } from './helpers';
+import { danaHelperPath, lines, loadDanaHelper, python, tempWorkspace, write } from './helpers';
 
 function withHelper(body: string): Promise<unknown[]> {
   const ws = tempWorkspace();
   const { files } = danaRuntimeFiles();
   for (const f of files) write(ws, join('.dana/poet', f.path), f.text);
-  const helper = files.find((f) => f.path.endsWith('.py') && f.path.includes('/dana/'))!;
   return python(ws, [
-    'import importlib.util, json, sys, time, threading, io',
-    `spec = importlib.util.spec_from_file_location("h", ".dana/poet/${helper.path}")`,
-    'h = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(h)',
+    'import json, sys, time, threading, io',
+    loadDanaHelper(`.dana/poet/${danaHelperPath()}`),
     'def out(x):',
     '    print(json.dumps(x))',
     body,

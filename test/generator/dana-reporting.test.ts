@@ -5,10 +5,9 @@
 // oracle, not a test dependency: docs/generator.md has what it showed.)
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { danaRuntimeFiles } from '../../server/generator/runtime-files';
 import { ExecutionDetailSchema, ExecutionListSchema, FunctionMetricsSchema, ServiceMetricsSchema } from '../../shared/contract/learning';
 import { startTestService, type TestService } from '../service/helpers';
-import { lines, python } from './helpers';
+import { danaHelperPath, lines, loadDanaHelper, python } from './helpers';
 
 const APP = `@poet(retries=2, timeout=5.0)
 def get_rate(currency: str) -> float:
@@ -20,12 +19,9 @@ const REFUSED = "PerceiveTypeError: [perceive] get_rate: parameter 'currency' = 
 
 /** python3 code that loads the helper as the Dana runtime does and plays one call per case. */
 function driver(ws: string): string {
-  const helper = join(ws, '.dana', 'poet', danaRuntimeFiles().files.find((f) => f.path.endsWith('.py') && f.path.includes('/dana/'))!.path);
   return `
-import concurrent.futures, importlib.util, json
-spec = importlib.util.spec_from_file_location("helper", ${JSON.stringify(helper)})
-h = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(h)
+import concurrent.futures, json
+${loadDanaHelper(join(ws, '.dana', 'poet', danaHelperPath()))}
 plan = {"names": ["currency"], "report": {"key": "get_rate", "version": "v1"}}
 
 class DanaError(Exception):
@@ -138,12 +134,9 @@ describe('enhanced Dana: execution reporting through the runtime helper', functi
 
 /** python3 code that plays `n` calls through the helper: every 20th fails (the original's KeyError). */
 function burst(ws: string, n: number): string {
-  const helper = join(ws, '.dana', 'poet', danaRuntimeFiles().files.find((f) => f.path.endsWith('.py') && f.path.includes('/dana/'))!.path);
   return `
-import importlib.util, json
-spec = importlib.util.spec_from_file_location("helper", ${JSON.stringify(helper)})
-h = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(h)
+import json
+${loadDanaHelper(join(ws, '.dana', 'poet', danaHelperPath()))}
 plan = {"names": ["currency"], "report": {"key": "get_rate", "version": "v1"}}
 for i in range(${n}):
     t = h.trace(plan, ["C%d" % i])

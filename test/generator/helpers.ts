@@ -10,6 +10,22 @@ import type { FunctionModel, Language } from '../../shared/source/model';
 import { domainConfigContext } from '../../server/generator/domains/index';
 import { generatorFor } from '../../server/generator/registry';
 import type { GenerateResult } from '../../server/generator/types';
+import { danaRuntimeFiles } from '../../server/generator/runtime-files';
+
+/** The Dana runtime's Python helper file, relative to `.dana/poet/`. */
+export function danaHelperPath(): string {
+  return danaRuntimeFiles().files.find((f) => f.path.endsWith('.py') && f.path.includes('/dana/'))!.path;
+}
+
+/** python3 lines that load the Dana runtime's helper from `file` as module `h`, as Dana's loader does. */
+export function loadDanaHelper(file: string): string {
+  return [
+    'import importlib.util',
+    `spec = importlib.util.spec_from_file_location("h", ${JSON.stringify(file)})`,
+    'h = importlib.util.module_from_spec(spec)',
+    'spec.loader.exec_module(h)',
+  ].join('\n');
+}
 
 export function tempWorkspace(): string {
   return mkdtempSync(join(tmpdir(), 'poet-gen-'));
