@@ -7,13 +7,13 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { checkPoetDecorator } from '../../../server/lsp/decorator-check';
 import { editorDomainContext } from '../../../server/lsp/domains';
 import { poetDecorator } from '../../../shared/source/locate';
 import { parseSource } from '../../../shared/source/parse';
-import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from '../lib/codeServer';
+import { extensionLog, startCodeServer, tearDownUi, type CodeServer } from '../lib/codeServer';
 import { envFromRunner, repoRoot } from '../lib/env';
 import { waitFor } from '../lib/steps';
 import { clearNotifications, goToLine, launchBrowser, openFile, openWorkbench, quickPickRows, runCommand, screenshot, waitForNotification, webviewText } from '../lib/workbench';
@@ -95,13 +95,7 @@ describe('UI end-to-end: daily use (code-server + Chromium)', function () {
 
   after(async function () {
     this.timeout(60_000);
-    await browser?.close().catch(() => undefined);
-    if (cs) {
-      await cs.stop().catch(() => undefined);
-      collectLogs(cs, join(artifacts, 'logs'));
-      removeTemp(cs.root);
-    }
-    if (workspace) removeTemp(dirname(workspace));
+    await tearDownUi(browser, cs, workspace, artifacts);
   });
 
   it('Settings: the untouched poet.service.url shows no error', async () => {

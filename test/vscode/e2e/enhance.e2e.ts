@@ -5,9 +5,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from '../lib/codeServer';
+import { extensionLog, startCodeServer, tearDownUi, type CodeServer } from '../lib/codeServer';
 import { envFromRunner, repoRoot } from '../lib/env';
 import { waitFor } from '../lib/steps';
 import { launchBrowser, openFile, openWorkbench, runCommand, screenshot } from '../lib/workbench';
@@ -136,13 +136,7 @@ describe('UI end-to-end: enhance a Dana function in VS Code (code-server + Chrom
 
   after(async function () {
     this.timeout(60_000);
-    await browser?.close().catch(() => undefined);
-    if (cs) {
-      await cs.stop().catch(() => undefined);
-      collectLogs(cs, join(artifacts, 'logs'));
-      removeTemp(cs.root);
-    }
-    if (workspace) removeTemp(dirname(workspace));
+    await tearDownUi(browser, cs, workspace, artifacts);
   });
 
   it('1. opens a .na file; the context menu inside a decorated function offers POET: Enhance Function, and running it stores v1', async () => {

@@ -3,9 +3,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { collectLogs, extensionLog, removeTemp, startCodeServer, type CodeServer } from '../lib/codeServer';
+import { extensionLog, startCodeServer, tearDownUi, type CodeServer } from '../lib/codeServer';
 import { envFromRunner, repoRoot } from '../lib/env';
 import { launchBrowser, openFile, openWorkbench, runCommand, screenshot } from '../lib/workbench';
 
@@ -56,13 +56,7 @@ describe('UI end-to-end: Restricted Mode (untrusted workspace)', function () {
 
   after(async function () {
     this.timeout(60_000);
-    await browser?.close().catch(() => undefined);
-    if (cs) {
-      await cs.stop().catch(() => undefined);
-      collectLogs(cs, join(artifacts, 'logs'));
-      removeTemp(cs.root);
-    }
-    if (workspace) removeTemp(dirname(workspace));
+    await tearDownUi(browser, cs, workspace, artifacts);
   });
 
   it('Enhance Function says the workspace must be trusted, and POET starts nothing and writes nothing', async () => {

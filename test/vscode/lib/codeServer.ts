@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { VscodeEnv } from './env';
 import { StepError, waitFor } from './steps';
 
@@ -171,4 +171,18 @@ export function extensionLog(cs: CodeServer): string | undefined {
     .filter((f) => f.includes(EXTENSION_ID) && f.endsWith('.log'))
     .map((f) => join(logs, f));
   return hits.length ? hits.map((f) => `--- ${f}\n${fs.readFileSync(f, 'utf8')}`).join('\n') : undefined;
+}
+
+/**
+ * The end of a UI suite: closes the browser, stops code-server, keeps its logs under
+ * `artifacts/logs` and removes the temporary folders (the copied workspace's parent too).
+ */
+export async function tearDownUi(browser: { close(): Promise<void> } | undefined, cs: CodeServer | undefined, workspace: string | undefined, artifacts: string): Promise<void> {
+  await browser?.close().catch(() => undefined);
+  if (cs) {
+    await cs.stop().catch(() => undefined);
+    collectLogs(cs, join(artifacts, 'logs'));
+    removeTemp(cs.root);
+  }
+  if (workspace) removeTemp(dirname(workspace));
 }
