@@ -826,8 +826,7 @@ class _Reporter:
         self.last_id = {}
         self.held = {}
         self.requests = 0
-        import random
-        self.random = random.Random()
+        self.random = None  # made on the first sampled call: most processes never sample
 
     @property
     def enabled(self):
@@ -844,6 +843,9 @@ class _Reporter:
         rate = self.sample_rate
         with self.cond:
             if rate < 1.0 and "error" not in body:
+                if self.random is None:
+                    import random
+                    self.random = random.Random()
                 if self.random.random() >= rate:
                     self.held[op] = body
                     return
