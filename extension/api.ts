@@ -37,7 +37,7 @@ export interface PoetApi {
   /** The last information message a command showed. */
   lastMessage(): string | undefined;
   /** Whether the active editor's cursor is in a function (recomputed now). */
-  cursorInFunction(): boolean;
+  cursorInFunction(): Promise<boolean>;
   /** What the metrics panel shows now (undefined while no panel is open). */
   metricsPanel(): MetricsPanelState | undefined;
   /** How long activate() took, in ms. */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Backend, type BackendStatus } from './backend/backend';
 import { startOnDemand } from './backend/start-on-demand';
 import { currentSection, currentSettings, readCurrentSettings } from './config/settings';
-import { CursorContext } from './editor/functions';
+import { CursorContext, SourceFunctions } from './editor/functions';
 import { FolderClients } from './folder-clients';
 import type { ErrorAction } from './client/errors';
 import type { MetricsPanelState } from './learning/metrics-state';
@@ -23,6 +23,8 @@ export class PoetContext extends FolderClients implements vscode.Disposable {
   readonly tree: FunctionsTreeProvider;
   readonly view: vscode.TreeView<TreeNode>;
   readonly cursor: CursorContext;
+  /** The functions of a document, answered by the language server. */
+  readonly functions: SourceFunctions;
   private readonly status = new StatusBar();
   private readonly watcher: StorageWatcher;
   private readonly subs: vscode.Disposable[];
@@ -40,7 +42,8 @@ export class PoetContext extends FolderClients implements vscode.Disposable {
     this.tree = new FunctionsTreeProvider(this);
     this.view = vscode.window.createTreeView(Views.functions, { treeDataProvider: this.tree, showCollapseAll: true });
     this.tree.visible = this.view.visible;
-    this.cursor = new CursorContext(log);
+    this.functions = new SourceFunctions(this.backend);
+    this.cursor = new CursorContext(this.functions, log, this.backend.onDidChangeStatus);
     this.watcher = new StorageWatcher(() => this.refresh());
     this.subs = [
       log,

@@ -3,7 +3,8 @@
 // The types come from vscode-languageserver-protocol's runtime-neutral entry, which both
 // vscode-languageclient and vscode-languageserver re-export, so this file can be imported
 // by either side (and by tests) without pulling in the other side's runtime.
-import { NotificationType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type Position, type Range } from 'vscode-languageserver-protocol';
+import type { Language, LiteralValue } from './source/model';
 
 /** One HTTP service, serving one workspace folder. */
 export interface ServiceReadyParams {
@@ -67,3 +68,53 @@ export interface PoetInitializationOptions {
   /** Set false to run only the language features (e.g. `poet.service.url` points to a remote service). */
   startService?: boolean;
 }
+
+/**
+ * A function of a source document, as the server's parser sees it: what the extension needs to
+ * enhance it, reveal it or offer the editor menu, so it never parses a document itself.
+ */
+export interface DocumentFunction {
+  name: string;
+  /** Qualified with its enclosing defs, structs or classes (`Account.withdraw`). */
+  qualifiedName: string;
+  /** Not nested in another def, struct or class. */
+  topLevel: boolean;
+  /** Decorators to the end of the body, in the document's own (UTF-16) positions. */
+  range: Range;
+  nameRange: Range;
+  /** The literal keyword arguments of its `@poet(...)` decorator; null when it has none. */
+  poet: Record<string, LiteralValue> | null;
+}
+
+/**
+ * The document a function request is about. The server answers from the copy the client
+ * synchronises (its parse is cached per version and shared with the CodeLens); a document it
+ * does not hold (a stored version shown read-only, a file of another language id) is parsed from
+ * `text` and `language` when they are sent, else the request fails naming the document.
+ */
+export interface SourceDocumentParams {
+  textDocument: { uri: string };
+  text?: string;
+  language?: Language;
+}
+
+/** client → server: the innermost function around a position, or null. */
+export interface FunctionAtParams extends SourceDocumentParams {
+  position: Position;
+}
+export const FunctionAtRequest = {
+  method: 'poet/functionAt',
+  type: new RequestType<FunctionAtParams, DocumentFunction | null, void>('poet/functionAt'),
+} as const;
+
+/**
+ * client → server: the functions of a document in source order, or only the one `name` means
+ * (shared/source/locate.ts's rule: qualified names, top-level first).
+ */
+export interface DocumentFunctionsParams extends SourceDocumentParams {
+  name?: string;
+}
+export const DocumentFunctionsRequest = {
+  method: 'poet/documentFunctions',
+  type: new RequestType<DocumentFunctionsParams, DocumentFunction[], void>('poet/documentFunctions'),
+} as const;

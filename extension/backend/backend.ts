@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import type { LanguageClient as LanguageClientType } from 'vscode-languageclient/node';
+import type { LanguageClient as LanguageClientType, RequestType } from 'vscode-languageclient/node';
 import type { PoetInitializationOptions, ServiceReadyParams, ServiceStatusSnapshot } from '../../shared/lsp-protocol';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -16,6 +16,7 @@ import type { PoetSettings } from '../../shared/settings';
 import { backendEnv } from './env';
 import { parseServerLogLine } from './serverLog';
 import { lazy } from '../lazy/load';
+import { SOURCE_DOCUMENTS } from '../editor/functions';
 import runtimeProfile from '../../shared/runtime-profile.json';
 
 function lines(input: Readable, each: (line: string) => void): void {
@@ -89,6 +90,13 @@ export class Backend implements vscode.Disposable {
     return this.starting;
   }
 
+  /** A request to the language server, starting the backend first when it does not run. */
+  async request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+    await this.ensureStarted();
+    if (!this.client) throw new Error('The POET backend is not running. Run "POET: Restart Service".');
+    return this.client.sendRequest<R>(type.method, params);
+  }
+
   /** Resolves when the state is 'ready'; rejects on 'error' or after `timeoutMs`. */
   whenReady(timeoutMs = 30_000): Promise<void> {
     if (this.status.state === 'ready') return Promise.resolve();
@@ -141,10 +149,7 @@ export class Backend implements vscode.Disposable {
 
     let restarts = 0;
     const client: LanguageClientType = new LanguageClient('poet', 'POET', serverOptions, {
-      documentSelector: [
-        { scheme: 'file', language: 'dana' },
-        { scheme: 'file', language: 'python' },
-      ],
+      documentSelector: SOURCE_DOCUMENTS,
       outputChannel: this.log,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       // The service's JSON log lines arrive on stderr: log each at its own level.

@@ -6,7 +6,7 @@ import { Commands, REMOTE_API_KEY_SECRET } from '../../shared/ids';
 import type { PoetContext } from '../context';
 import type { FolderClient } from '../folder-clients';
 import { UserError } from '../user-error';
-import { locate, parsedDocument, toRange } from '../editor/functions';
+import { toRange } from '../editor/functions';
 import { storeUri, storeUriOf } from '../editor/storeDocuments';
 import { showDiff, showStored } from '../editor/showStored';
 import { serviceEnvLine, shellKind } from './envLine';
@@ -14,7 +14,7 @@ import { cacheHitNotCurrent, enhancedFile, pickVersion, previousVersion, resolve
 import { detailOf, folderFor, sourceDocument, sourceFunction, storedFunction } from './resolve';
 import type { StoredTarget } from './targets';
 import type { CommandTable } from './table';
-import type { FunctionModel } from '../../shared/source/model';
+import type { DocumentFunction } from '../../shared/lsp-protocol';
 import { lazy } from '../lazy/load';
 import { isStoredPath } from '../../shared/workspace-paths';
 import { plural } from '../../shared/plural';
@@ -58,14 +58,13 @@ async function requireVersion(s: StoredTarget): Promise<{ detail: Awaited<Return
 }
 
 export function coreCommands(services: PoetContext, state: CoreState): CommandTable {
-  async function enhanceOne(h: FolderClient, doc: vscode.TextDocument, relPath: string, fn: FunctionModel, signal: AbortSignal): Promise<TranspileResponse> {
-    const kwargs = locate().poetDecorator(fn)?.kwargs ?? {};
+  async function enhanceOne(h: FolderClient, doc: vscode.TextDocument, relPath: string, fn: DocumentFunction, signal: AbortSignal): Promise<TranspileResponse> {
     const res = await h.client.transpile(
       {
         code: doc.getText(),
         language: doc.fileName.endsWith('.py') ? 'python' : 'dana',
         function_name: fn.name,
-        config: lazy().settings.settingsConfigLayer(services.settings(), kwargs),
+        config: lazy().settings.settingsConfigLayer(services.settings(), fn.poet ?? {}),
         context: { file: relPath },
       },
       { signal },
@@ -78,7 +77,7 @@ export function coreCommands(services: PoetContext, state: CoreState): CommandTa
 
   /** Shows the enhanced function beside the source, keeping the focus in the source. */
   async function openResult(h: FolderClient, res: TranspileResponse): Promise<void> {
-    await showStored(fileUri(h, res.key, res.version, res.poet_implementation.file), { functionName: res.function_name });
+    await showStored(services.functions, fileUri(h, res.key, res.version, res.poet_implementation.file), { functionName: res.function_name });
   }
 
   return {
@@ -132,11 +131,9 @@ export function coreCommands(services: PoetContext, state: CoreState): CommandTa
       services.assertTrusted();
       const { doc } = await sourceDocument(args.length ? [args[0]] : []);
       const { folder, relPath } = folderFor(services, doc);
-      const parsed = parsedDocument(doc);
-      const all = parsed?.functions ?? [];
-      const L = locate();
-      let fns = all.filter((f) => L.poetDecorator(f));
-      if (fns.length === 0) fns = all.filter((f) => f.parents.length === 0);
+      const all = await services.functions.all(doc);
+      let fns = all.filter((f) => f.poet);
+      if (fns.length === 0) fns = all.filter((f) => f.topLevel);
       if (fns.length === 0) throw new UserError(`There are no functions in ${vscode.workspace.asRelativePath(doc.uri)}.`);
       const h = await services.handle(folder);
       const results: TranspileResponse[] = [];
@@ -175,7 +172,7 @@ export function coreCommands(services: PoetContext, state: CoreState): CommandTa
       if (!s) return undefined;
       const { v } = await requireVersion(s);
       const uri = enhancedUri(s, v);
-      await showStored(uri, { functionName: s.name, focus: true });
+      await showStored(services.functions, uri, { functionName: s.name, focus: true });
       return uri.toString();
     },
 
@@ -236,9 +233,8 @@ export function coreCommands(services: PoetContext, state: CoreState): CommandTa
       if (!sourceFile) throw new UserError(`POET does not know which file ${s.name} came from.`);
       const uri = vscode.Uri.joinPath(vscode.Uri.parse(s.h.folder.uri), ...safeRelativeSegments(sourceFile));
       const doc = await vscode.workspace.openTextDocument(uri);
-      const parsed = parsedDocument(doc);
-      const fn = parsed ? locate().findFunction(parsed, s.name) : undefined;
-      const range = fn ? toRange(fn) : new vscode.Range(0, 0, 0, 0);
+      const fn = await services.functions.named(doc, s.name);
+      const range = fn ? toRange(fn.nameRange) : new vscode.Range(0, 0, 0, 0);
       await vscode.window.showTextDocument(doc, { selection: range, preview: false });
       if (!fn) void vscode.window.showWarningMessage(`${s.name} is no longer in ${sourceFile}.`);
       return uri.toString();
@@ -253,7 +249,7 @@ export function coreCommands(services: PoetContext, state: CoreState): CommandTa
       const [key, version] = t.filePath.split('/').slice(-3);
       if (!key || !version || !isStoredPath(t.filePath)) throw new UserError(`${t.filePath} is not a file of a stored version.`);
       const uri = storeUriOf(folder.uri, key, version, t.filePath);
-      await showStored(uri, { focus: true, ...(t.filePath.endsWith('.json') ? {} : { functionName: t.functionName }) });
+      await showStored(services.functions, uri, { focus: true, ...(t.filePath.endsWith('.json') ? {} : { functionName: t.functionName }) });
       return uri.toString();
     },
 

@@ -2,10 +2,10 @@
 // cursor (or named by a CodeLens), or the stored function and version (tree items).
 import * as vscode from 'vscode';
 import type { FunctionDetailResponse, FunctionSummary } from '../../shared/contract/api';
-import type { FunctionModel } from '../../shared/source/model';
+import type { DocumentFunction } from '../../shared/lsp-protocol';
 import type { PoetContext } from '../context';
 import { UserError } from '../user-error';
-import { functionAtPosition, languageOf, locate, parsedDocument } from '../editor/functions';
+import { languageOf } from '../editor/functions';
 import type { FolderRef } from '../tree/model';
 import { resolveTarget } from './args';
 import { isStoredPath, workspaceRelative } from '../../shared/workspace-paths';
@@ -50,13 +50,12 @@ export async function sourceFunction(services: PoetContext, args: unknown[]): Pr
   if (isStoredPath(relPath)) {
     throw new UserError(`${relPath} is code POET generated. Enhance the function in its source file instead ("POET: Reveal Source" from the POET view opens it).`);
   }
-  let fn: FunctionModel | undefined;
+  let fn: DocumentFunction | undefined;
   if (functionName) {
-    const parsed = parsedDocument(doc);
-    fn = parsed ? locate().findFunction(parsed, functionName) : undefined;
+    fn = await services.functions.named(doc, functionName);
     if (!fn) throw new UserError(`There is no function "${functionName}" in ${relPath} any more. Save the file and try again.`);
   } else if (position) {
-    fn = functionAtPosition(doc, position);
+    fn = await services.functions.at(doc, position);
     if (!fn) throw new UserError(`The cursor is not inside a function in ${relPath}. Put it inside the function to enhance.`);
   } else {
     throw new UserError(`Which function of ${relPath}? Put the cursor inside it, or use its CodeLens.`);
@@ -108,9 +107,9 @@ async function cursorFunction(services: PoetContext): Promise<{ stored: StoredTa
   if (!folder || ed.document.uri.scheme !== 'file') return { why: `${vscode.workspace.asRelativePath(ed.document.uri)} is not in a workspace folder.` };
   const { relPath } = folderFor(services, ed.document);
   if (isStoredPath(relPath)) return { why: `${relPath} is generated code.` };
-  const fn = functionAtPosition(ed.document, ed.selection.active);
-  if (!fn) return { why: `The cursor is not inside a function of ${relPath}.` };
   const h = await services.handle(folder);
+  const fn = await services.functions.at(ed.document, ed.selection.active);
+  if (!fn) return { why: `The cursor is not inside a function of ${relPath}.` };
   const found = matchSummary(await h.client.listFunctions(), fn.name, relPath);
   if (!found) return { why: `${fn.name} has not been enhanced yet.` };
   return { stored: { h, key: found.key, name: found.name, sourceFile: found.source_file } };

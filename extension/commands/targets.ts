@@ -1,6 +1,6 @@
 // What the command handlers work on, once resolve.ts has worked out what a command was invoked on.
 import type * as vscode from 'vscode';
-import type { FunctionModel } from '../../shared/source/model';
+import type { DocumentFunction } from '../../shared/lsp-protocol';
 import type { FolderClient } from '../folder-clients';
 import type { FolderRef } from '../tree/model';
 
@@ -9,7 +9,7 @@ export interface SourceFunction {
   folder: FolderRef;
   /** Workspace-relative POSIX path. */
   relPath: string;
-  fn: FunctionModel;
+  fn: DocumentFunction;
 }
 
 export interface StoredTarget {

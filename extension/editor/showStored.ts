@@ -4,7 +4,7 @@
 // group, until the code was 30 columns wide.
 import * as vscode from 'vscode';
 import { STORE_SCHEME } from './storeDocuments';
-import { parsedDocument } from './functions';
+import { toRange, type SourceFunctions } from './functions';
 
 /** Webview type of the metrics panel (VS Code reports it prefixed, e.g. `mainThreadWebview-poet.metrics`). */
 export const METRICS_VIEW_TYPE = 'poet.metrics';
@@ -38,10 +38,10 @@ export interface ShowOptions {
 }
 
 /** Opens a stored document read-only in POET's group, in the preview tab. */
-export async function showStored(uri: vscode.Uri, o: ShowOptions = {}): Promise<vscode.TextEditor> {
+export async function showStored(functions: SourceFunctions, uri: vscode.Uri, o: ShowOptions = {}): Promise<vscode.TextEditor> {
   const doc = await vscode.workspace.openTextDocument(uri);
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: poetColumn(), preview: true, preserveFocus: !o.focus });
-  if (o.functionName) revealFunction(editor, o.functionName);
+  if (o.functionName) await revealFunction(functions, editor, o.functionName);
   return editor;
 }
 
@@ -56,12 +56,12 @@ export async function showDiff(left: vscode.Uri, right: vscode.Uri, title: strin
  * file), with the cursor on its name. The last top-level definition wins: it is the wrapper
  * that replaces the original.
  */
-export function revealFunction(editor: vscode.TextEditor, name: string): boolean {
-  const parsed = parsedDocument(editor.document);
-  const fn = parsed?.functions.filter((f) => f.name === name && f.parents.length === 0).pop();
+export async function revealFunction(functions: SourceFunctions, editor: vscode.TextEditor, name: string): Promise<boolean> {
+  const all = await functions.all(editor.document).catch(() => []);
+  const fn = all.filter((f) => f.name === name && f.topLevel).pop();
   if (!fn) return false;
-  const at = new vscode.Position(fn.name_range.start.line - 1, fn.name_range.start.column - 1);
+  const at = toRange(fn.nameRange).start;
   editor.selection = new vscode.Selection(at, at);
-  editor.revealRange(new vscode.Range(fn.range.start.line - 1, 0, fn.range.end.line - 1, 0), vscode.TextEditorRevealType.AtTop);
+  editor.revealRange(new vscode.Range(fn.range.start.line, 0, fn.range.end.line, 0), vscode.TextEditorRevealType.AtTop);
   return true;
 }

@@ -14,8 +14,6 @@ const SOURCES: Record<keyof LazyModules, string> = {
   contract: '../../shared/contract/api',
   learningContract: '../../shared/contract/learning',
   settings: '../../shared/settings',
-  parse: '../../shared/source/parse',
-  locate: '../../shared/source/locate',
   poetClient: '../client/poetClient',
   clientErrors: '../client/errors',
 };

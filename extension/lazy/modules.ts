@@ -1,5 +1,5 @@
 // Everything the extension needs only after activation: the language client, zod with the
-// shared contract and settings, the HTTP client and the source parsers. The build bundles this
+// shared contract and settings, and the HTTP client. The build bundles this
 // file on its own (dist/extension-lazy.js), so activation neither parses nor runs it; `lazy()`
 // (extension/lazy/load.ts) loads it on first use. Nothing here imports the extension's other
 // modules, so no class exists in both bundles (an `instanceof` across them would fail).
@@ -8,7 +8,5 @@ export * as protocol from '../../shared/lsp-protocol';
 export * as contract from '../../shared/contract/api';
 export * as learningContract from '../../shared/contract/learning';
 export * as settings from '../../shared/settings';
-export * as parse from '../../shared/source/parse';
-export * as locate from '../../shared/source/locate';
 export * as poetClient from '../client/poetClient';
 export * as clientErrors from '../client/errors';

@@ -3,6 +3,8 @@
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   type CodeAction,
   type Connection,
@@ -14,7 +16,10 @@ import {
   ServiceStatusNotification,
   type ServiceStatusSnapshot,
   StorageChangedNotification,
+  DocumentFunctionsRequest,
+  FunctionAtRequest,
   type PoetInitializationOptions,
+  type SourceDocumentParams,
 } from '../../shared/lsp-protocol';
 import { folderFromUri, folderOf, uriToPath, type Folder } from './workspaces';
 import { workspaceRelative } from '../../shared/workspace-paths';
@@ -30,6 +35,7 @@ import { codeLenses } from './codelens';
 import { hover } from './hover';
 import { poetCompletions } from './completion';
 import { documentSymbols } from './symbols';
+import { documentFunctions, functionAtPosition, sentDocument } from './functions';
 
 export interface ServerOptions {
   token: string;
@@ -243,6 +249,15 @@ export function createPoetServer(connection: Connection, opts: ServerOptions): {
     const s = await settings.get(doc.uri);
     return poetCompletions(doc, doc.offsetAt(params.position), domains.get(folderOfDoc(doc.uri)?.fsPath), s.defaultDomain || null);
   });
+
+  /** The parse a function request is about: the synchronised copy, else the text sent with it. */
+  const requested = (params: SourceDocumentParams): ParsedDocument => {
+    const pd = documents.parsed(params.textDocument.uri) ?? sentDocument(params);
+    if (pd) return pd;
+    throw new ResponseError(ErrorCodes.InvalidParams, `POET's language server does not hold ${params.textDocument.uri} (not an open Dana or Python document); send its text and language with the request.`);
+  };
+  connection.onRequest(FunctionAtRequest.type, (params) => functionAtPosition(requested(params), params.position));
+  connection.onRequest(DocumentFunctionsRequest.type, (params) => documentFunctions(requested(params), params.name));
 
   connection.onDocumentSymbol((params) => {
     const pd = documents.parsed(params.textDocument.uri);

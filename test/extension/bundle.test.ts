@@ -36,4 +36,11 @@ describe('extension bundle', () => {
       assert.ok(!main.includes(marker), `${marker} must not be in dist/extension.js`);
     }
   });
+
+  it('parses no source in the extension: the language server answers poet/functionAt, so neither bundle holds a parser', () => {
+    // A message of the Python parser's error model (shared/python/errors.ts); the server bundle has it.
+    const marker = 'unterminated string literal';
+    assert.ok(readFileSync(join(dist, 'server.js'), 'utf8').includes(marker), `${marker} is in dist/server.js`);
+    for (const f of ['extension.js', 'extension-lazy.js']) assert.ok(!readFileSync(join(dist, f), 'utf8').includes(marker), `the parser must not be in dist/${f}`);
+  });
 });

@@ -28,6 +28,26 @@ describe('language features (over LSP from the backend)', () => {
     assert.ok(lenses.every((l) => l.command?.command), 'every POET lens runs a command');
   });
 
+  it('asks the server whether the cursor is in a function: the editor menu key, and Enhance outside one', async () => {
+    const api = await testApi();
+    const editor = await openFixture('pricing.na');
+    const put = (text: string, dx = 0) => {
+      const at = positionOf(editor.document, text).translate(0, dx);
+      editor.selection = new vscode.Selection(at, at);
+    };
+    put('return x + 1');
+    assert.equal(await api.cursorInFunction(), true, 'inside helper');
+    put('# Fixture');
+    assert.equal(await api.cursorInFunction(), false, 'on the comment before every function');
+    // The blank line between two functions belongs to neither.
+    const blank = editor.document.lineAt(positionOf(editor.document, '@poet\n').line - 1).range.start;
+    editor.selection = new vscode.Selection(blank, blank);
+    assert.equal(await api.cursorInFunction(), false, `on blank line ${blank.line + 1}`);
+    const res = await vscode.commands.executeCommand('poet.enhanceFunction');
+    assert.equal(res, undefined);
+    assert.match(api.lastError() ?? '', /The cursor is not inside a function in pricing\.na/);
+  });
+
   it('reports bad @poet(...) arguments as diagnostics', async () => {
     const editor = await openFixture('bad_args.na');
     const diags = await waitFor('diagnostics on bad_args.na', () => {

@@ -64,6 +64,8 @@ export interface PoetTestApi {
   stopBackend(): Promise<void>;
   /** The last error message a command showed (commands report errors instead of throwing). */
   lastError(): string | undefined;
+  /** Whether the cursor is in a function, as the `poet:cursorInFunction` key says (recomputed now). */
+  cursorInFunction(): Promise<boolean>;
 }
 
 /** The test API with the members this suite needs checked, so a missing one fails clearly. */
