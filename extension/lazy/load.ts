@@ -1,36 +1,44 @@
-// Loads extension/lazy/modules.ts on first use. In the packaged extension that is the separate
-// bundle dist/extension-lazy.js next to dist/extension.js (the build marks it external, so
-// activation only parses the small main bundle: see docs/extension.md, "Activation time").
-// Run from source (unit tests under tsx) each part is required from its own source file when
-// first touched, so a pure module's test does not drag in the parts that need `vscode`.
-import { createRequire } from 'node:module';
-
-export type LazyModules = typeof import('./modules');
-
-/** Source paths of the parts, relative to this file; the type makes it list exactly modules.ts's parts. */
-const SOURCES: Record<keyof LazyModules, string> = {
-  languageClient: 'vscode-languageclient/node',
-  protocol: '../../shared/lsp-protocol',
-  contract: '../../shared/contract/api',
-  learningContract: '../../shared/contract/learning',
-  settings: '../../shared/settings',
-  poetClient: '../client/poetClient',
-  clientErrors: '../client/errors',
+// What the extension needs only after activation, reached through lazy() so activation neither
+// runs nor loads it. The project's own modules (contract, settings, LSP messages, HTTP client)
+// are in the main bundle, where esbuild initialises a module that is only require()d on its
+// first require. Their third-party packages (vscode-languageclient, its protocol, zod, got) are
+// the separate bundle dist/extension-lazy.js, which holds nothing else (scripts/build.mjs,
+// LAZY_PACKAGES): one copy of every class of ours, so `instanceof` holds everywhere.
+type LazyModules = {
+  languageClient: typeof import('vscode-languageclient/node');
+  protocol: typeof import('../../shared/lsp-protocol');
+  contract: typeof import('../../shared/contract/api');
+  learningContract: typeof import('../../shared/contract/learning');
+  settings: typeof import('../../shared/settings');
+  poetClient: typeof import('../client/poetClient');
+  clientErrors: typeof import('../client/errors');
 };
 
-let loaded: LazyModules | undefined;
+// Literal require() calls, so the bundler sees (and bundles) each module; each runs on first access.
+const parts: LazyModules = {
+  get languageClient() {
+    return require('vscode-languageclient/node') as LazyModules['languageClient'];
+  },
+  get protocol() {
+    return require('../../shared/lsp-protocol') as LazyModules['protocol'];
+  },
+  get contract() {
+    return require('../../shared/contract/api') as LazyModules['contract'];
+  },
+  get learningContract() {
+    return require('../../shared/contract/learning') as LazyModules['learningContract'];
+  },
+  get settings() {
+    return require('../../shared/settings') as LazyModules['settings'];
+  },
+  get poetClient() {
+    return require('../client/poetClient') as LazyModules['poetClient'];
+  },
+  get clientErrors() {
+    return require('../client/errors') as LazyModules['clientErrors'];
+  },
+};
 
 export function lazy(): LazyModules {
-  if (loaded) return loaded;
-  try {
-    loaded = require('./extension-lazy.js') as LazyModules;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !__filename.endsWith('.ts')) throw err;
-    // createRequire, so the bundler leaves these alone: only the source tree has these paths.
-    const req = createRequire(__filename);
-    const parts = {} as LazyModules;
-    for (const [k, p] of Object.entries(SOURCES)) Object.defineProperty(parts, k, { get: () => req(p), enumerable: true });
-    loaded = parts;
-  }
-  return loaded;
+  return parts;
 }
