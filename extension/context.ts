@@ -1,6 +1,7 @@
 // PoetContext owns what lives as long as the extension: the log, the backend child process,
 // the folders' HTTP clients (FolderClients), the Functions tree and its view, the status bar,
-// the cursor context key, the `.dana/poet/` watcher and the settings reports. Commands are
+// the cursor context key and the settings reports. `.dana/poet/` has one watcher, the backend's
+// (server/lsp/poet-dir-watch.ts); its poet/storageChanged reloads the tree. Commands are
 // factories over it (extension/commands/*, extension/learning/commands.ts); activate() builds
 // it, registers them and returns the test API. Everything it creates is disposed with it.
 import * as vscode from 'vscode';
@@ -12,7 +13,6 @@ import { FolderClients } from './folder-clients';
 import type { ErrorAction } from './client/errors';
 import type { MetricsPanelState } from './learning/metrics-state';
 import { lazy } from './lazy/load';
-import { StorageWatcher } from './tree/storage-watcher';
 import { FunctionsTreeProvider } from './tree/provider';
 import type { TreeNode } from './tree/model';
 import { StatusBar } from './ui/statusBar';
@@ -26,7 +26,6 @@ export class PoetContext extends FolderClients implements vscode.Disposable {
   /** The functions of a document, answered by the language server. */
   readonly functions: SourceFunctions;
   private readonly status = new StatusBar();
-  private readonly watcher: StorageWatcher;
   private readonly subs: vscode.Disposable[];
   private settingsReported = false;
   /** The last error message shown (the test API reports it). */
@@ -44,7 +43,6 @@ export class PoetContext extends FolderClients implements vscode.Disposable {
     this.tree.visible = this.view.visible;
     this.functions = new SourceFunctions(this.backend);
     this.cursor = new CursorContext(this.functions, log, this.backend.onDidChangeStatus);
-    this.watcher = new StorageWatcher(() => this.refresh());
     this.subs = [
       log,
       this.backend,
@@ -52,11 +50,10 @@ export class PoetContext extends FolderClients implements vscode.Disposable {
       this.view,
       this.status,
       this.cursor,
-      this.watcher,
       this.view.onDidChangeVisibility((e) => (this.tree.visible = e.visible)),
       this.backend.onDidChangeStatus((s) => this.backendChanged(s)),
-      // The server saw .dana/poet/ change (a service of this backend wrote it).
-      this.backend.onDidChangeStorage(() => this.watcher.soon()),
+      // The backend's watcher saw .dana/poet/ change (a burst of writes, settled): whoever wrote it.
+      this.backend.onDidChangeStorage(() => this.refresh()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.updateStatus();

@@ -1,13 +1,13 @@
 // A read-only view of a workspace folder's `.dana/poet/functions/`: which functions are
 // enhanced, their current version and its metadata. The service is the only writer; this
 // reads what is on disk (also what another tool or a `git checkout` put there), caches it
-// per folder, and forgets the cache when a watcher reports a change.
-import { statSync, watch, type FSWatcher } from 'node:fs';
+// per folder, and forgets the cache when the folder's watcher (poet-dir-watch.ts) reports a change.
 import path from 'node:path';
 import type { FunctionSummary, VersionMetadata } from '../../shared/contract/api';
 import { matchStored } from '../../shared/stored-match';
 import { FileStore } from '../storage/file-store';
 import type { PoetStore } from '../storage/store';
+import { watchPoetDir } from './poet-dir-watch';
 
 /** An enhanced function as its folder's `.dana/poet/` holds it: the current version and its metadata. */
 export interface EnhancedOnDisk {
@@ -54,19 +54,8 @@ export function matchStoredFunction(stored: readonly EnhancedOnDisk[], name: str
 }
 
 interface WatchEntry {
-  watcher?: FSWatcher;
-  /** Inode of `.dana/poet` when the watch was attached. */
-  ino?: number;
-  poll?: NodeJS.Timeout;
+  watch: { close(): void };
   debounce?: NodeJS.Timeout;
-}
-
-function inode(dir: string): number | undefined {
-  try {
-    return statSync(dir).ino;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -134,73 +123,34 @@ export class StorageIndex {
     this.matches.delete(workspace);
   }
 
-  /**
-   * Watches `.dana/poet/` of the folder (recursively). Until it exists, checks for it every
-   * 2 s, since the first enhancement creates it.
-   */
+  /** Watches `.dana/poet/` of the folder, calling `onChange` once per burst of changes. */
   watch(workspace: string): void {
     if (this.watchers.has(workspace)) return;
-    const entry: WatchEntry = {};
-    this.watchers.set(workspace, entry);
     const root = poetRoot(workspace);
     let changed = new Set<string>();
-    const fire = (_event?: string, filename?: string | Buffer | null): void => {
-      const rel = filename ? String(filename).split(path.sep).join('/') : '';
-      // lock files come and go with every request; they change nothing anyone shows
-      if (rel.startsWith('.locks')) return;
-      changed.add(rel);
-      this.invalidate(workspace);
-      clearTimeout(entry.debounce);
-      entry.debounce = setTimeout(() => {
-        // inotify watches the directory itself: when it was deleted (git clean, rm -rf) or
-        // replaced, the watch is dead; poll until it is back
-        if (entry.watcher && inode(root) !== entry.ino) {
-          entry.watcher.close();
-          entry.watcher = undefined;
-          if (!attach()) startPolling();
-        }
-        const batch = changed;
-        changed = new Set();
-        this.onChange(workspace, batch);
-      }, this.debounceMs);
-      entry.debounce.unref();
+    const entry: WatchEntry = {
+      watch: watchPoetDir(root, (e) => {
+        const rel = path.relative(root, e.file).split(path.sep).join('/');
+        // lock files come and go with every request; they change nothing anyone shows
+        if (rel === '.locks' || rel.startsWith('.locks/')) return;
+        changed.add(rel);
+        this.invalidate(workspace);
+        clearTimeout(entry.debounce);
+        entry.debounce = setTimeout(() => {
+          const batch = changed;
+          changed = new Set();
+          this.onChange(workspace, batch);
+        }, this.debounceMs);
+        entry.debounce.unref();
+      }),
     };
-    const attach = (): boolean => {
-      const ino = inode(root);
-      if (ino === undefined) return false;
-      try {
-        entry.watcher = watch(root, { recursive: true }, fire);
-        entry.ino = ino;
-        entry.watcher.on('error', () => {
-          entry.watcher?.close();
-          entry.watcher = undefined;
-          fire();
-          startPolling();
-        });
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    const startPolling = (): void => {
-      if (entry.poll || !this.watchers.has(workspace)) return;
-      entry.poll = setInterval(() => {
-        if (attach()) {
-          clearInterval(entry.poll);
-          entry.poll = undefined;
-          fire();
-        }
-      }, 2000);
-      entry.poll.unref();
-    };
-    if (!attach()) startPolling();
+    this.watchers.set(workspace, entry);
   }
 
   unwatch(workspace: string): void {
     const e = this.watchers.get(workspace);
     if (!e) return;
-    e.watcher?.close();
-    clearInterval(e.poll);
+    e.watch.close();
     clearTimeout(e.debounce);
     this.watchers.delete(workspace);
     this.ownStores.delete(workspace);
