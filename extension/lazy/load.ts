@@ -4,40 +4,32 @@
 // first require. Their third-party packages (vscode-languageclient, its protocol, zod, got) are
 // the separate bundle dist/extension-lazy.js, which holds nothing else (scripts/build.mjs,
 // LAZY_PACKAGES): one copy of every class of ours, so `instanceof` holds everywhere.
-type LazyModules = {
-  languageClient: typeof import('vscode-languageclient/node');
-  protocol: typeof import('../../shared/lsp-protocol');
-  contract: typeof import('../../shared/contract/api');
-  learningContract: typeof import('../../shared/contract/learning');
-  settings: typeof import('../../shared/settings');
-  poetClient: typeof import('../client/poetClient');
-  clientErrors: typeof import('../client/errors');
+// Literal require() calls, so the bundler sees (and bundles) each module; each runs on first access.
+const loaders = {
+  languageClient: () => require('vscode-languageclient/node') as typeof import('vscode-languageclient/node'),
+  protocol: () => require('../../shared/lsp-protocol') as typeof import('../../shared/lsp-protocol'),
+  contract: () => require('../../shared/contract/api') as typeof import('../../shared/contract/api'),
+  learningContract: () => require('../../shared/contract/learning') as typeof import('../../shared/contract/learning'),
+  settings: () => require('../../shared/settings') as typeof import('../../shared/settings'),
+  poetClient: () => require('../client/poetClient') as typeof import('../client/poetClient'),
+  clientErrors: () => require('../client/errors') as typeof import('../client/errors'),
 };
 
-// Literal require() calls, so the bundler sees (and bundles) each module; each runs on first access.
-const parts: LazyModules = {
-  get languageClient() {
-    return require('vscode-languageclient/node') as LazyModules['languageClient'];
-  },
-  get protocol() {
-    return require('../../shared/lsp-protocol') as LazyModules['protocol'];
-  },
-  get contract() {
-    return require('../../shared/contract/api') as LazyModules['contract'];
-  },
-  get learningContract() {
-    return require('../../shared/contract/learning') as LazyModules['learningContract'];
-  },
-  get settings() {
-    return require('../../shared/settings') as LazyModules['settings'];
-  },
-  get poetClient() {
-    return require('../client/poetClient') as LazyModules['poetClient'];
-  },
-  get clientErrors() {
-    return require('../client/errors') as LazyModules['clientErrors'];
-  },
-};
+type LazyModules = { readonly [K in keyof typeof loaders]: ReturnType<(typeof loaders)[K]> };
+
+/** Each part loads on first access and is kept (a bundled require() builds a fresh exports object per call). */
+const parts = {} as LazyModules;
+for (const [name, load] of Object.entries(loaders)) {
+  Object.defineProperty(parts, name, {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      const value: unknown = load();
+      Object.defineProperty(parts, name, { value, enumerable: true });
+      return value;
+    },
+  });
+}
 
 export function lazy(): LazyModules {
   return parts;
