@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
+const root = new URL('..', import.meta.url).pathname;
 const production = process.argv.includes('--production');
 
 const common = {
@@ -39,7 +40,7 @@ const lazyBundleEntry = {
     build.onResolve({ filter: /^poet:lazy-packages$/ }, (a) => ({ path: a.path, namespace: 'poet-lazy' }));
     build.onLoad({ filter: /.*/, namespace: 'poet-lazy' }, () => ({
       contents: Object.entries(LAZY_PACKAGES).map(([pkg, name]) => `export * as ${name} from '${pkg}';`).join('\n'),
-      resolveDir: process.cwd(),
+      resolveDir: root,
       loader: 'js',
     }));
   },
@@ -49,7 +50,7 @@ const lazyBundleEntry = {
 const lazyPackagesExternal = {
   name: 'lazy-packages-external',
   setup(build) {
-    build.onResolve({ filter: lazyFilter }, (a) => (a.importer.startsWith('poet-lazy') ? undefined : { path: a.path, namespace: 'poet-lazy-package' }));
+    build.onResolve({ filter: lazyFilter }, (a) => ({ path: a.path, namespace: 'poet-lazy-package' }));
     build.onLoad({ filter: /.*/, namespace: 'poet-lazy-package' }, (a) => ({
       // Flagged as an ES module, so a default import (got) gets the package's own default export.
       contents: `module.exports = { ...require('./extension-lazy.js').${LAZY_PACKAGES[a.path]}, __esModule: true };`,
