@@ -6,7 +6,7 @@
 import type { ExecutionRecord, ExecutionRequest, FeedbackRecord, ServiceMetrics } from '../../shared/contract/learning';
 import type { PoetStore, ReadLimit, StoredExecution } from '../storage/store';
 import type { VersionAggregate } from '../storage/records/aggregate';
-import { toLine } from '../storage/records/execution-line';
+import { runFields, toLine } from '../storage/records/execution-line';
 import type { FeedbackRow } from '../storage/records/feedback-rows';
 import { newExecutionId, stampToIso } from '../storage/records/ids';
 import { truncateValue } from '../storage/records/truncate';
@@ -36,13 +36,7 @@ export function buildExecution(req: ExecutionRequest, valueLimit?: number): Stor
       execution_id: id,
       status: ok ? 'success' : 'error',
       ...(output ? { output: output.value, output_truncation: output.truncation } : {}),
-      ...(req.error ? { error: req.error } : {}),
-      duration_ms: req.duration_ms,
-      attempts: req.attempts,
-      ...(req.attempt_log ? { attempt_log: req.attempt_log } : {}),
-      ...(req.fallback_used !== undefined ? { fallback_used: req.fallback_used } : {}),
-      ...(req.notes?.length ? { notes: req.notes } : {}),
-      ...(req.weight !== undefined && req.weight !== 1 ? { weight: req.weight } : {}),
+      ...runFields(req),
     },
   };
   return { key: req.function_name, version: req.version, record, line: toLine(record) };

@@ -28,6 +28,24 @@ interface Line {
   weight?: number;
 }
 
+type RunFields = Pick<ExecutionRecord['result'], 'error' | 'duration_ms' | 'attempts' | 'attempt_log' | 'fallback_used' | 'notes' | 'weight'>;
+
+/**
+ * How the call went, as a stored result and its line both keep it: what is absent or at its
+ * default (no notes, weight 1) is left out. A report and a stored result carry these alike.
+ */
+export function runFields(r: RunFields): RunFields {
+  return {
+    ...(r.error ? { error: r.error } : {}),
+    duration_ms: r.duration_ms,
+    attempts: r.attempts,
+    ...(r.attempt_log ? { attempt_log: r.attempt_log } : {}),
+    ...(r.fallback_used !== undefined ? { fallback_used: r.fallback_used } : {}),
+    ...(r.notes?.length ? { notes: r.notes } : {}),
+    ...(r.weight !== undefined && r.weight !== 1 ? { weight: r.weight } : {}),
+  };
+}
+
 export function toLine(r: ExecutionRecord): string {
   const c = r.context;
   const res = r.result;
@@ -42,13 +60,7 @@ export function toLine(r: ExecutionRecord): string {
     status: res.status,
     ...('output' in res ? { output: res.output } : {}),
     ...(res.output_truncation?.truncated ? { output_truncation: res.output_truncation } : {}),
-    ...(res.error ? { error: res.error } : {}),
-    duration_ms: res.duration_ms,
-    attempts: res.attempts,
-    ...(res.attempt_log ? { attempt_log: res.attempt_log } : {}),
-    ...(res.fallback_used !== undefined ? { fallback_used: res.fallback_used } : {}),
-    ...(res.notes?.length ? { notes: res.notes } : {}),
-    ...(res.weight !== undefined && res.weight !== 1 ? { weight: res.weight } : {}),
+    ...runFields(res),
   };
   return JSON.stringify(line);
 }
